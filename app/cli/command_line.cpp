@@ -1,0 +1,247 @@
+#include "command_line.h"
+
+#include "logs_command.h"
+#include "serve_command.h"
+#include "store/database.h"
+#include "store/rejected_delivery_log.h"
+#include "table_output.h"
+#include "version.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace leadkeeper::cli {
+
+namespace {
+
+struct Command
+{
+    const char *name;
+    const char *summary;
+    int (*run)(const QStringList &arguments);
+};
+
+int runSettings(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    addCommonOptions(parser);
+    if (auto exit = parseOrExit(parser, arguments, QStringLiteral("settings"),
+                                QStringLiteral("Shows the effective settings and where each comes "
+                                               "from (secrets are never printed).")))
+        return *exit;
+    QString error;
+    const auto settings = loadSettings(parser, &error);
+    if (!settings) {
+        printError(error);
+        return Failure;
+    }
+    print(QStringLiteral("settings file: %1").arg(settings->configFile()));
+    for (const QString &line : settings->describe())
+        print(line);
+    return Ok;
+}
+
+int runRejected(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    addCommonOptions(parser);
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Show at most N (default 50)."),
+                                   QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("json, csv or table (default)."),
+                                    QStringLiteral("FORMAT"), QStringLiteral("table"));
+    parser.addOptions({limit, format});
+    if (auto exit = parseOrExit(parser, arguments, QStringLiteral("rejected"),
+                                QStringLiteral("Lists the latest refused webhook requests (bad "
+                                               "signature, wrong verify token, malformed body) with "
+                                               "the reason, newest first.")))
+        return *exit;
+    const auto fmt = TableOutput::parseFormat(parser.value(format));
+    if (!fmt) {
+        printError(QStringLiteral("--format must be json, csv or table."));
+        return Usage;
+    }
+    QString error;
+    const auto settings = loadSettings(parser, &error);
+    auto db = settings ? Database::open(settings->databasePath(), &error) : std::nullopt;
+    if (!db) {
+        printError(error);
+        return Failure;
+    }
+    RejectedDeliveryLog log(db->sql(), settings->rejectedLogLimit());
+    const auto rows = log.latest(parser.value(limit).toInt(), &error);
+    if (!error.isEmpty()) {
+        printError(error);
+        return Failure;
+    }
+    QTextStream out(stdout);
+    TableOutput table(*fmt, {QStringLiteral("received_time"), QStringLiteral("remote_address"),
+                             QStringLiteral("method"), QStringLiteral("path"),
+                             QStringLiteral("http_status"), QStringLiteral("reason"),
+                             QStringLiteral("body_size")},
+                      out);
+    for (const RejectedDelivery &r : rows) {
+        table.add({{"received_time", QDateTime::fromMSecsSinceEpoch(r.receivedAtMs, Qt::UTC)
+                                         .toString(Qt::ISODateWithMs)
+                                         .toStdString()},
+                   {"remote_address", r.remoteAddress.toStdString()},
+                   {"method", r.method.toStdString()},
+                   {"path", r.path.toStdString()},
+                   {"http_status", r.httpStatus},
+                   {"reason", r.reason.toStdString()},
+                   {"body_size", r.bodySize}});
+    }
+    table.finish();
+    return Ok;
+}
+
+const QList<Command> &commands()
+{
+    static const QList<Command> all = {
+        {"serve", "Run the webhook listener (and processing) without a display.", &runServe},
+        {"logs", "List lead log entries (json, csv or table).", &runLogs},
+        {"rejected", "List refused webhook requests and why they were refused.", &runRejected},
+        {"settings", "Show the effective settings and where each comes from.", &runSettings},
+    };
+    return all;
+}
+
+QString overview()
+{
+    QString text = QStringLiteral(
+        "Usage: leadkeeper [--db PATH] [--config FILE] [--listen HOST:PORT]\n"
+        "       leadkeeper <command> [options]   (leadkeeper <command> --help for details)\n\n"
+        "Without a command, Leadkeeper opens the desk.\n\nCommands:\n");
+    for (const Command &c : commands())
+        text += QStringLiteral("  %1%2\n").arg(QString::fromLatin1(c.name).leftJustified(12),
+                                               QLatin1String(c.summary));
+    text += QStringLiteral("\nSettings come from the settings file (%1),\nLEADKEEPER_* environment "
+                           "variables and the options above; see README.md.\n")
+                .arg(Settings::defaultConfigFile());
+    return text;
+}
+
+} // namespace
+
+void printError(const QString &text)
+{
+    QTextStream(stderr) << "leadkeeper: " << text << '\n';
+}
+
+void print(const QString &text)
+{
+    QTextStream(stdout) << text << '\n';
+}
+
+void addCommonOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("Database file (default: %1; or LEADKEEPER_DB).")
+                          .arg(Settings::defaultDatabasePath()),
+                      QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("config"),
+                      QStringLiteral("Settings file (default: %1; or LEADKEEPER_CONFIG).")
+                          .arg(Settings::defaultConfigFile()),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("listen"),
+                      QStringLiteral("Listener address, host:port (default 127.0.0.1:8787; or "
+                                     "LEADKEEPER_LISTEN)."),
+                      QStringLiteral("HOST:PORT")});
+}
+
+std::optional<Settings> loadSettings(const QCommandLineParser &parser, QString *error)
+{
+    QVariantHash overrides;
+    if (parser.isSet(QStringLiteral("db")))
+        overrides.insert(QStringLiteral("store/database"), parser.value(QStringLiteral("db")));
+    if (parser.isSet(QStringLiteral("listen")))
+        overrides.insert(QStringLiteral("listener/address"), parser.value(QStringLiteral("listen")));
+    return Settings::load(parser.value(QStringLiteral("config")),
+                          QProcessEnvironment::systemEnvironment(), overrides, error);
+}
+
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
+                               const QString &command, const QString &summary)
+{
+    parser.setApplicationDescription(summary);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    parser.addOption(help);
+    // arguments[0] is the program, arguments[1] the command name.
+    QStringList rest = arguments;
+    if (rest.size() > 1 && !command.isEmpty())
+        rest.removeAt(1);
+    if (!parser.parse(rest)) {
+        printError(parser.errorText() + QStringLiteral(" (see leadkeeper %1 --help)").arg(command));
+        return Usage;
+    }
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(QLatin1String("Usage: ") + QFileInfo(rest.value(0)).fileName(),
+                     QStringLiteral("Usage: leadkeeper ") + command);
+        QTextStream(stdout) << text;
+        return Ok;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(QStringLiteral("unexpected argument \"%1\" (see leadkeeper %2 --help)")
+                       .arg(parser.positionalArguments().constFirst(), command));
+        return Usage;
+    }
+    return std::nullopt;
+}
+
+bool wantsDesk(const QStringList &arguments)
+{
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &a = arguments.at(i);
+        if (!a.startsWith(QLatin1Char('-')))
+            return false; // a command
+        if (a == QLatin1String("-h") || a == QLatin1String("--help") || a == QLatin1String("--version")
+            || a == QLatin1String("-v"))
+            return false;
+        if ((a == QLatin1String("--db") || a == QLatin1String("--config")
+             || a == QLatin1String("--listen"))
+            && i + 1 < arguments.size())
+            ++i; // skip the option's value
+    }
+    return true;
+}
+
+int run(const QStringList &arguments)
+{
+    QString name;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (!arguments.at(i).startsWith(QLatin1Char('-'))) {
+            name = arguments.at(i);
+            // Global options may stand before the command: move the command to position 1.
+            QStringList reordered = arguments;
+            reordered.removeAt(i);
+            reordered.insert(1, name);
+            for (const Command &c : commands()) {
+                if (name == QLatin1String(c.name))
+                    return c.run(reordered);
+            }
+            if (name == QLatin1String("help")) {
+                QTextStream(stdout) << overview();
+                return Ok;
+            }
+            printError(QStringLiteral("unknown command \"%1\".\n\n%2").arg(name, overview()));
+            return Usage;
+        }
+        if (arguments.at(i) == QLatin1String("--version") || arguments.at(i) == QLatin1String("-v")) {
+            print(QStringLiteral("leadkeeper %1").arg(version()));
+            return Ok;
+        }
+        if (arguments.at(i) == QLatin1String("--db") || arguments.at(i) == QLatin1String("--config")
+            || arguments.at(i) == QLatin1String("--listen"))
+            ++i;
+    }
+    QTextStream(stdout) << overview();
+    return Ok;
+}
+
+} // namespace leadkeeper::cli

@@ -1,0 +1,151 @@
+#include "database.h"
+#include "schema_migrator.h"
+
+#include <QAtomicInt>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+
+namespace leadkeeper {
+
+namespace {
+
+QAtomicInt g_connectionCounter;
+
+bool exec(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (!q.exec(sql)) {
+        *error = QStringLiteral("%1 failed: %2").arg(sql, q.lastError().text());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<Database> Database::open(const QString &path, const Options &options,
+                                       QString *error)
+{
+    if (path.isEmpty()) {
+        *error = QStringLiteral("No database file was given.");
+        return std::nullopt;
+    }
+    const QFileInfo info(path);
+    if (!options.readOnly && !QDir().mkpath(info.absolutePath())) {
+        *error = QStringLiteral("Cannot create the folder %1 for the database.")
+                     .arg(info.absolutePath());
+        return std::nullopt;
+    }
+    if (options.readOnly && !info.exists()) {
+        *error = QStringLiteral("The database %1 does not exist.").arg(path);
+        return std::nullopt;
+    }
+
+    Database d;
+    d.m_path = info.absoluteFilePath();
+    d.m_connectionName = QStringLiteral("leadkeeper-%1").arg(g_connectionCounter.fetchAndAddRelaxed(1));
+    d.m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d.m_connectionName);
+    d.m_db.setDatabaseName(d.m_path);
+    QString connectOptions = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs);
+    if (options.readOnly)
+        connectOptions += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    d.m_db.setConnectOptions(connectOptions);
+    if (!d.m_db.open()) {
+        *error = QStringLiteral("Cannot open the database %1: %2")
+                     .arg(d.m_path, d.m_db.lastError().text());
+        return std::nullopt;
+    }
+
+    // Read the version before writing anything: a newer or foreign file must stay untouched.
+    const int version = SchemaMigrator::currentVersion(d.m_db, error);
+    if (version < 0)
+        return std::nullopt;
+    if (version > SchemaMigrator::latestVersion()) {
+        SchemaMigrator::migrate(d.m_db, error); // only fills in the refusal message
+        return std::nullopt;
+    }
+
+    if (!options.readOnly) {
+        QSqlQuery q(d.m_db);
+        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next()
+            || q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
+            *error = QStringLiteral("Cannot switch %1 to write-ahead logging: %2")
+                         .arg(d.m_path, q.lastError().text());
+            return std::nullopt;
+        }
+    }
+    if (!exec(d.m_db, QStringLiteral("PRAGMA synchronous=FULL"), error)
+        || !exec(d.m_db, QStringLiteral("PRAGMA foreign_keys=ON"), error))
+        return std::nullopt;
+
+    if (!options.readOnly && version < SchemaMigrator::latestVersion()) {
+        if (!SchemaMigrator::migrate(d.m_db, error))
+            return std::nullopt;
+    } else if (options.readOnly && version < SchemaMigrator::latestVersion()) {
+        *error = QStringLiteral("The database %1 needs a schema upgrade; open it once without "
+                                "read-only access.")
+                     .arg(d.m_path);
+        return std::nullopt;
+    }
+    d.m_schemaVersion = SchemaMigrator::latestVersion();
+    d.changedElsewhere();
+    return d;
+}
+
+Database::Database(Database &&other) noexcept
+    : m_db(std::move(other.m_db)),
+      m_connectionName(std::move(other.m_connectionName)),
+      m_path(std::move(other.m_path)),
+      m_schemaVersion(other.m_schemaVersion),
+      m_dataVersion(other.m_dataVersion)
+{
+    other.m_db = QSqlDatabase();
+    other.m_connectionName.clear();
+}
+
+Database &Database::operator=(Database &&other) noexcept
+{
+    if (this != &other) {
+        close();
+        m_db = std::move(other.m_db);
+        m_connectionName = std::move(other.m_connectionName);
+        m_path = std::move(other.m_path);
+        m_schemaVersion = other.m_schemaVersion;
+        m_dataVersion = other.m_dataVersion;
+        other.m_db = QSqlDatabase();
+        other.m_connectionName.clear();
+    }
+    return *this;
+}
+
+Database::~Database()
+{
+    close();
+}
+
+void Database::close()
+{
+    if (m_connectionName.isEmpty())
+        return;
+    if (m_db.isOpen())
+        m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+bool Database::changedElsewhere()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("PRAGMA data_version")) || !q.next())
+        return false;
+    const qint64 v = q.value(0).toLongLong();
+    const bool changed = m_dataVersion >= 0 && v != m_dataVersion;
+    m_dataVersion = v;
+    return changed;
+}
+
+} // namespace leadkeeper

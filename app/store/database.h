@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace leadkeeper {
+
+/**
+ * One open connection to the Leadkeeper store, owned by the thread that opened it.
+ *
+ * open() creates the file if needed, refuses a file that is not a Leadkeeper database or that a
+ * newer Leadkeeper wrote (before changing a byte of it), brings the schema up to date through
+ * SchemaMigrator, and sets the durability pragmas: WAL, synchronous=FULL (a commit survives a
+ * power cut), foreign keys, a busy timeout. Qt connections are per thread, so every thread that
+ * touches the store opens its own Database (the first open migrates; later ones find it current).
+ * Move-only; the connection is removed when the object dies.
+ */
+class Database
+{
+public:
+    struct Options
+    {
+        int busyTimeoutMs = 5000;
+        bool readOnly = false;
+    };
+
+    static std::optional<Database> open(const QString &path, const Options &options,
+                                        QString *error);
+    static std::optional<Database> open(const QString &path, QString *error)
+    {
+        return open(path, Options{}, error);
+    }
+
+    Database(Database &&other) noexcept;
+    Database &operator=(Database &&other) noexcept;
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+    ~Database();
+
+    QSqlDatabase &sql() { return m_db; }
+    QString path() const { return m_path; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    /// Cheap check whether another connection committed since the last call (PRAGMA data_version).
+    bool changedElsewhere();
+
+private:
+    Database() = default;
+    void close();
+
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    QString m_path;
+    int m_schemaVersion = 0;
+    qint64 m_dataVersion = -1;
+};
+
+} // namespace leadkeeper
