@@ -1,6 +1,8 @@
 #include "command_line.h"
 
+#include "config_command.h"
 #include "logs_command.h"
+#include "processing_commands.h"
 #include "serve_command.h"
 #include "store/database.h"
 #include "store/rejected_delivery_log.h"
@@ -9,7 +11,6 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QTextStream>
 
@@ -62,18 +63,25 @@ int runRejected(const QStringList &arguments)
         return *exit;
     const auto fmt = TableOutput::parseFormat(parser.value(format));
     if (!fmt) {
-        printError(QStringLiteral("--format must be json, csv or table."));
+        printError(QStringLiteral("--format must be json, csv or table (not \"%1\").")
+                       .arg(parser.value(format)));
+        return Usage;
+    }
+    bool limitOk = false;
+    const int count = parser.value(limit).toInt(&limitOk);
+    if (!limitOk || count < 1) {
+        printError(QStringLiteral("--limit must be a positive whole number."));
         return Usage;
     }
     QString error;
     const auto settings = loadSettings(parser, &error);
-    auto db = settings ? Database::open(settings->databasePath(), &error) : std::nullopt;
+    auto db = settings ? openForReading(*settings, &error) : std::nullopt;
     if (!db) {
         printError(error);
         return Failure;
     }
     RejectedDeliveryLog log(db->sql(), settings->rejectedLogLimit());
-    const auto rows = log.latest(parser.value(limit).toInt(), &error);
+    const auto rows = log.latest(count, &error);
     if (!error.isEmpty()) {
         printError(error);
         return Failure;
@@ -104,8 +112,15 @@ const QList<Command> &commands()
     static const QList<Command> all = {
         {"serve", "Run the webhook listener (and processing) without a display.", &runServe},
         {"logs", "List lead log entries (json, csv or table).", &runLogs},
+        {"process", "Process leads again (errors, unconfigured, ...), with progress and a summary.",
+         &runProcess},
+        {"loss", "Mark a lead as Loss with a reason, or --restore it.", &runLoss},
+        {"correct", "Correct a value of one lead (kept as an overlay) and optionally process it.",
+         &runCorrect},
+        {"leads", "List the Leads made from processed leads (json or csv).", &runLeads},
         {"rejected", "List refused webhook requests and why they were refused.", &runRejected},
         {"settings", "Show the effective settings and where each comes from.", &runSettings},
+        {"config", "Export, import or show pages, forms and mappings.", &runConfig},
     };
     return all;
 }
@@ -164,6 +179,14 @@ std::optional<Settings> loadSettings(const QCommandLineParser &parser, QString *
                           QProcessEnvironment::systemEnvironment(), overrides, error);
 }
 
+std::optional<Database> openForReading(const Settings &settings, QString *error)
+{
+    Database::Options options;
+    options.busyTimeoutMs = settings.busyTimeoutMs();
+    options.createIfMissing = false; // a mistyped --db must not leave a new empty database behind
+    return Database::open(settings.databasePath(), options, error);
+}
+
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
                                const QString &command, const QString &summary)
 {
@@ -180,9 +203,11 @@ std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &ar
         return Usage;
     }
     if (parser.isSet(help)) {
+        // Qt's first line names the program as invoked (a full path); show the command instead.
         QString text = parser.helpText();
-        text.replace(QLatin1String("Usage: ") + QFileInfo(rest.value(0)).fileName(),
-                     QStringLiteral("Usage: leadkeeper ") + command);
+        const qsizetype firstLineEnd = text.indexOf(QLatin1Char('\n'));
+        text.replace(0, firstLineEnd < 0 ? text.size() : firstLineEnd,
+                     QStringLiteral("Usage: leadkeeper %1 [options]").arg(command));
         QTextStream(stdout) << text;
         return Ok;
     }

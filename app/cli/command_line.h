@@ -1,6 +1,7 @@
 #pragma once
 
 #include "settings/settings.h"
+#include "store/database.h"
 
 #include <QCommandLineParser>
 #include <QStringList>
@@ -15,6 +16,9 @@ enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
 void addCommonOptions(QCommandLineParser &parser);
 /// Settings from --config / LEADKEEPER_CONFIG, the environment and the common options.
 std::optional<Settings> loadSettings(const QCommandLineParser &parser, QString *error);
+
+/// Opens the database for a command that only reads: a missing file is an error, never created.
+std::optional<Database> openForReading(const Settings &settings, QString *error);
 
 /// Parses `arguments` for a subcommand; on --help prints and returns Ok, on error prints and
 /// returns Usage; otherwise returns nullopt and the caller goes on.

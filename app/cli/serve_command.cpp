@@ -2,6 +2,8 @@
 
 #include "command_line.h"
 #include "ingest/listener_thread.h"
+#include "processing/processing_dispatcher.h"
+#include "processing/processing_engine.h"
 #include "store/database.h"
 #include "unix_signals.h"
 #include "version.h"
@@ -17,10 +19,15 @@ int runServe(const QStringList &arguments)
 {
     QCommandLineParser parser;
     addCommonOptions(parser);
+    const QCommandLineOption noProcessing(
+        QStringLiteral("no-processing"),
+        QStringLiteral("Only store webhooks; leave processing to another instance."));
+    parser.addOption(noProcessing);
     if (auto exit = parseOrExit(parser, arguments, QStringLiteral("serve"),
-                                QStringLiteral("Runs the webhook listener without a display, "
-                                               "logging to stderr, until SIGINT or SIGTERM (then "
-                                               "it answers the request in hand and exits 0).")))
+                                QStringLiteral("Runs the webhook listener and the processing "
+                                               "workers without a display, logging to stderr, until "
+                                               "SIGINT or SIGTERM (then it answers the request in "
+                                               "hand, lets the leads in hand finish, and exits 0).")))
         return *exit;
     QString error;
     const auto settings = loadSettings(parser, &error);
@@ -61,6 +68,33 @@ int runServe(const QStringList &arguments)
     qCInfo(lcServe).noquote() << QStringLiteral("Leadkeeper %1 listening on http://%2/webhooks/meta "
                                                 "(database %3)")
                                      .arg(version(), listener.address(), settings->databasePath());
+
+    std::unique_ptr<ProcessingEngine> engine;
+    std::unique_ptr<ProcessingDispatcher> dispatcher;
+    if (!parser.isSet(noProcessing)) {
+        engine = std::make_unique<ProcessingEngine>(ProcessingEngine::configFrom(*settings));
+        dispatcher = std::make_unique<ProcessingDispatcher>(*engine, settings->databasePath());
+        QObject::connect(engine.get(), &ProcessingEngine::processed,
+                         [](qint64, const LeadProcessor::Result &r) {
+                             if (r.skipped)
+                                 return;
+                             if (!r.error.isEmpty()) {
+                                 qCWarning(lcServe).noquote()
+                                     << "lead" << r.leadgenId << "could not be saved:" << r.error;
+                                 return;
+                             }
+                             qCInfo(lcServe).noquote()
+                                 << "lead" << r.leadgenId << "->" << statusLabel(r.status)
+                                 << (r.message.isEmpty() ? QString() : QStringLiteral("(%1)").arg(r.message));
+                         });
+        QObject::connect(&listener, &ListenerThread::deliveryStored, dispatcher.get(),
+                         &ProcessingDispatcher::wake);
+        if (!dispatcher->start(&error)) {
+            printError(error);
+            return Failure;
+        }
+        qCInfo(lcServe) << "processing with" << engine->concurrency() << "workers";
+    }
     QObject::connect(&signalsHandler, &UnixSignals::terminationRequested, qApp, [&](int signal) {
         qCInfo(lcServe) << "signal" << signal << "received: finishing and exiting";
         listener.stop();
@@ -68,6 +102,9 @@ int runServe(const QStringList &arguments)
     });
     const int code = QCoreApplication::exec();
     listener.stop();
+    if (dispatcher)
+        dispatcher->stop();
+    engine.reset(); // lets the leads in hand finish
     qCInfo(lcServe) << "stopped";
     return code;
 }

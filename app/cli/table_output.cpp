@@ -45,10 +45,11 @@ void TableOutput::add(const nlohmann::json &row)
 {
     switch (m_format) {
     case Format::Json: {
-        nlohmann::json ordered = nlohmann::json::object();
+        // ordered_json keeps the columns in the order given (plain json sorts its keys).
+        nlohmann::ordered_json ordered = nlohmann::ordered_json::object();
         for (const QString &c : std::as_const(m_columns)) {
             const auto it = row.find(c.toStdString());
-            ordered[c.toStdString()] = it == row.end() ? nlohmann::json() : *it;
+            ordered[c.toStdString()] = it == row.end() ? nlohmann::ordered_json() : nlohmann::ordered_json(*it);
         }
         m_out << QString::fromStdString(ordered.dump()) << '\n';
         break;
@@ -71,7 +72,11 @@ void TableOutput::add(const nlohmann::json &row)
         for (const QString &c : std::as_const(m_columns)) {
             const auto it = row.find(c.toStdString());
             QString text = it == row.end() ? QString() : cellText(*it);
-            text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+            // Lead data is data: no line breaks or terminal escape sequences reach the screen.
+            for (QChar &ch : text) {
+                if (ch.category() == QChar::Other_Control)
+                    ch = QLatin1Char(' ');
+            }
             if (text.size() > 60)
                 text = text.left(59) + QChar(0x2026);
             cells << text;

@@ -6,11 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 namespace leadkeeper {
 
 /**
- * Prints rows for the CLI in one of three formats: JSON (one object per line), CSV (RFC 4180, with
- * cells that a spreadsheet would run as a formula escaped), or an aligned plain-text table.
+ * Prints rows for the CLI in one of three formats: JSON (one object per line, keys in column
+ * order, a missing key as null), CSV (RFC 4180 with CRLF, a header row even when there are no rows,
+ * cells that a spreadsheet would run as a formula escaped), or an aligned plain-text table (control
+ * characters shown as spaces, cells cut at 60 characters, "(no entries)" when empty).
  * Each row is a JSON object; `columns` names the keys to print and their order.
  */
 class TableOutput

@@ -2,6 +2,7 @@
 
 #include <QSocketNotifier>
 
+#include <cerrno>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,8 +42,10 @@ UnixSignals::~UnixSignals()
 
 void UnixSignals::handler(int signalNumber)
 {
+    const int savedErrno = errno; // the interrupted code may be about to read it
     const unsigned char n = static_cast<unsigned char>(signalNumber);
     [[maybe_unused]] const auto written = ::write(s_fds[0], &n, 1);
+    errno = savedErrno;
 }
 
 } // namespace leadkeeper

@@ -1,20 +1,87 @@
 #include "bounded_tcp_server.h"
 
 #include <QElapsedTimer>
+#include <QList>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
+
+#include <algorithm>
+#include <optional>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 namespace leadkeeper {
 
 namespace {
 
-QByteArray plainResponse(int status, const char *reason, const QByteArray &message)
+using namespace std::chrono_literals;
+
+/// How long a refused connection keeps reading (and dropping) what the peer still sends, so the
+/// peer reads our answer instead of a connection reset.
+constexpr auto kLinger = 2000ms;
+
+QByteArray errorResponse(int status, const char *reason, const QByteArray &message)
 {
     const QByteArray body = "{\"error\":\"" + message + "\"}";
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
            + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+/// Sends FIN once the answer is written: the peer sees the end of the response.
+void shutdownWriting(QTcpSocket *socket)
+{
+#ifdef Q_OS_UNIX
+    if (socket->state() == QAbstractSocket::ConnectedState && socket->socketDescriptor() >= 0)
+        ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+#else
+    Q_UNUSED(socket);
+#endif
+}
+
+/**
+ * Closes a connection that was answered with a refusal the way HTTP servers must (a "lingering
+ * close"): stop sending once the answer is out, keep reading and dropping whatever the peer still
+ * sends, and abort after kLinger. Closing at once while the peer is still sending would make the
+ * kernel answer with a reset that also discards our response on the peer's side.
+ * The caller must have made sure nothing else reads the socket.
+ */
+void lingerAndClose(QTcpSocket *socket)
+{
+    auto drop = [socket] { socket->skip(socket->bytesAvailable()); };
+    QObject::connect(socket, &QIODevice::readyRead, socket, drop);
+    drop();
+    if (socket->bytesToWrite() == 0) {
+        shutdownWriting(socket);
+    } else {
+        QObject::connect(socket, &QIODevice::bytesWritten, socket, [socket] {
+            if (socket->bytesToWrite() == 0)
+                shutdownWriting(socket);
+        });
+    }
+    QTimer::singleShot(kLinger, socket, [socket] { socket->abort(); });
+}
+
+/// Where the header block ends in `data` (just past its empty line), or -1. Accepts CRLF and,
+/// like QHttpServer's parser, bare LF line ends.
+qsizetype headerEnd(const QByteArray &data)
+{
+    for (qsizetype i = data.indexOf('\n'); i >= 0; i = data.indexOf('\n', i + 1)) {
+        if (i + 1 < data.size() && data.at(i + 1) == '\n')
+            return i + 2;
+        if (i + 2 < data.size() && data.at(i + 1) == '\r' && data.at(i + 2) == '\n')
+            return i + 3;
+    }
+    return -1;
+}
+
+bool isDigits(const QByteArray &text)
+{
+    return !text.isEmpty() && text.size() <= 18
+           && std::all_of(text.cbegin(), text.cend(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace
@@ -36,7 +103,7 @@ public:
     ~ConnectionGuard() override { release(); }
 
 private:
-    enum class State { Idle, Headers, Body, Refused };
+    enum class State { Idle, Headers, Body, Refused, Closing };
 
     void release()
     {
@@ -49,14 +116,13 @@ private:
 
     void onReadyRead()
     {
-        if (m_state == State::Refused) {
-            m_socket->read(m_socket->bytesAvailable()); // discard: QHttpServer must not see it
+        if (m_state == State::Refused || m_state == State::Closing)
             return;
-        }
-        // QHttpServer drains the socket on each readyRead, so what is available now is new.
+        // QHttpServer reads everything on each readyRead (inside a transaction, so peek() starts
+        // where it stopped): what is available now is new.
         const QByteArray chunk = m_socket->peek(m_socket->bytesAvailable());
         qsizetype pos = 0;
-        while (pos < chunk.size() && m_state != State::Refused) {
+        while (pos < chunk.size()) {
             if (m_state == State::Idle) {
                 m_state = State::Headers;
                 m_header.clear();
@@ -64,22 +130,22 @@ private:
                 m_requestClock.start();
             }
             if (m_state == State::Headers) {
-                const qsizetype take = chunk.size() - pos;
                 const qsizetype before = m_header.size();
+                // Never hold more than the limit (+1 to tell "at" from "over").
+                const qsizetype room = qMax<qsizetype>(0, m_limits.maxHeaderBytes + 1 - before);
+                const qsizetype take = qMin(chunk.size() - pos, room);
                 m_header.append(chunk.constData() + pos, take);
-                const qsizetype end = m_header.indexOf("\r\n\r\n");
-                if (end < 0) {
+                const qsizetype end = headerEnd(m_header);
+                if (end < 0 || end > m_limits.maxHeaderBytes) {
                     if (m_header.size() > m_limits.maxHeaderBytes)
                         return refuse(431, "Request Header Fields Too Large",
                                       "The request headers are larger than allowed.");
                     pos += take;
                     continue;
                 }
-                if (end + 4 > m_limits.maxHeaderBytes)
-                    return refuse(431, "Request Header Fields Too Large",
-                                  "The request headers are larger than allowed.");
-                pos += end + 4 - before;
-                if (!headersComplete(m_header.left(end)))
+                pos += end - before;
+                m_header.truncate(end);
+                if (!headersComplete(m_header))
                     return;
                 continue;
             }
@@ -95,7 +161,7 @@ private:
 
     bool headersComplete(const QByteArray &head)
     {
-        qint64 length = 0;
+        std::optional<qint64> length;
         bool expectContinue = false;
         const QList<QByteArray> lines = head.split('\n');
         for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -106,12 +172,13 @@ private:
             const QByteArray name = line.left(colon).trimmed().toLower();
             const QByteArray value = line.mid(colon + 1).trimmed();
             if (name == "content-length") {
-                bool ok = false;
-                length = value.toLongLong(&ok);
-                if (!ok || length < 0) {
-                    refuse(400, "Bad Request", "The Content-Length header is not a number.");
+                // Strict digits, and one value only: a second, different length is how requests
+                // are smuggled past a front end that reads the other one.
+                if (!isDigits(value) || (length && *length != value.toLongLong())) {
+                    refuse(400, "Bad Request", "The Content-Length header is not one valid number.");
                     return false;
                 }
+                length = value.toLongLong();
             } else if (name == "transfer-encoding") {
                 refuse(411, "Length Required",
                        "Send the body with a Content-Length header (chunked bodies are not accepted).");
@@ -120,28 +187,30 @@ private:
                 expectContinue = true;
             }
         }
-        if (length > m_limits.maxBodyBytes) {
+        if (length.value_or(0) > m_limits.maxBodyBytes) {
             refuse(413, "Payload Too Large",
                    "The body is larger than " + QByteArray::number(m_limits.maxBodyBytes)
                        + " bytes.");
             return false;
         }
-        if (expectContinue)
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        m_remaining = length;
+        m_remaining = length.value_or(0);
         if (m_remaining == 0) {
             requestComplete();
-        } else {
-            m_state = State::Body;
-            const qint64 left = qMax<qint64>(1, m_limits.requestTimeout.count() - m_requestClock.elapsed());
-            m_timer.start(std::chrono::milliseconds(left));
+            return true;
         }
+        // QHttpServer 6.4 does not answer it: a client that waits for it would send nothing.
+        if (expectContinue)
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        m_state = State::Body;
+        const qint64 left = m_limits.requestTimeout.count() - m_requestClock.elapsed();
+        m_timer.start(std::chrono::milliseconds(qMax<qint64>(1, left)));
         return true;
     }
 
     void requestComplete()
     {
         m_state = State::Idle;
+        m_header.clear();
         m_timer.start(m_limits.idleTimeout);
     }
 
@@ -149,31 +218,32 @@ private:
     {
         m_state = State::Refused;
         m_timer.stop();
-        m_socket->read(m_socket->bytesAvailable());
-        m_socket->write(plainResponse(status, reason, message));
+        m_header.clear();
+        // From here on QHttpServer must not see a byte of this connection: it would parse the
+        // rest of a refused request. Its transaction is dropped so the buffer can empty.
+        QObject::disconnect(m_socket, &QIODevice::readyRead, nullptr, nullptr);
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction();
+        m_socket->write(errorResponse(status, reason, message));
         if (m_server)
             Q_EMIT m_server->connectionCut(status, QString::fromLatin1(message),
                                            m_socket->peerAddress().toString());
-        m_socket->disconnectFromHost();
-        // A peer that never reads would keep a closing socket forever.
-        QTimer::singleShot(2000, m_socket, [s = QPointer<QTcpSocket>(m_socket)] {
-            if (s)
-                s->abort();
-        });
+        lingerAndClose(m_socket);
     }
 
     void onTimeout()
     {
         if (m_state == State::Idle) {
-            m_state = State::Refused;
+            m_state = State::Closing;
             m_socket->disconnectFromHost();
-            QTimer::singleShot(2000, m_socket, [s = QPointer<QTcpSocket>(m_socket)] {
+            QTimer::singleShot(kLinger, m_socket, [s = QPointer<QTcpSocket>(m_socket)] {
                 if (s)
                     s->abort();
             });
             return;
         }
-        refuse(408, "Request Timeout", "The request did not arrive in time.");
+        if (m_state == State::Headers || m_state == State::Body)
+            refuse(408, "Request Timeout", "The request did not arrive in time.");
     }
 
     QPointer<BoundedTcpServer> m_server;
@@ -204,12 +274,20 @@ void BoundedTcpServer::incomingConnection(qintptr handle)
         return;
     }
     if (m_open >= m_limits.maxConnections) {
-        socket->write(plainResponse(503, "Service Unavailable", "Too many open connections."));
         Q_EMIT connectionCut(503, QStringLiteral("Too many open connections."),
                              socket->peerAddress().toString());
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        socket->disconnectFromHost();
-        QTimer::singleShot(2000, socket, &QObject::deleteLater);
+        QTimer::singleShot(kLinger + 1000ms, socket, &QObject::deleteLater);
+        socket->write(errorResponse(503, "Service Unavailable", "Too many open connections."));
+        // Lingering costs a descriptor for a while: when a flood of refused connections is
+        // already lingering, close the next ones at once.
+        if (m_lingering >= m_limits.maxConnections) {
+            socket->disconnectFromHost();
+            return;
+        }
+        ++m_lingering;
+        connect(socket, &QObject::destroyed, this, [this] { --m_lingering; });
+        lingerAndClose(socket);
         return;
     }
     ++m_open;

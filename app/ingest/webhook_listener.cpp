@@ -37,8 +37,10 @@ QHttpServerResponse jsonError(int status, const QString &message)
 } // namespace
 
 WebhookListener::WebhookListener(const Settings &settings, QObject *parent)
-    : QObject(parent), m_settings(settings)
+    : QObject(parent), m_settings(settings), m_unrecordedFlush(this) // moves with us to our thread
 {
+    m_unrecordedFlush.setSingleShot(true);
+    connect(&m_unrecordedFlush, &QTimer::timeout, this, &WebhookListener::flushUnrecorded);
 }
 
 WebhookListener::~WebhookListener()
@@ -75,9 +77,7 @@ bool WebhookListener::start(QString *error)
                 d.remoteAddress = peer;
                 d.httpStatus = status;
                 d.reason = reason;
-                QString error;
-                if (m_rejected && !m_rejected->record(d, {}, &error))
-                    qCWarning(lcListener).noquote() << "could not record a rejected delivery:" << error;
+                recordRejection(d, {});
                 Q_EMIT deliveryRefused(status, reason);
             });
     if (!m_tcp->listen(where.host, where.port)) {
@@ -94,6 +94,10 @@ bool WebhookListener::start(QString *error)
 
 void WebhookListener::stop()
 {
+    if (m_unrecordedFlush.isActive()) {
+        m_unrecordedFlush.stop();
+        flushUnrecorded();
+    }
     if (m_tcp)
         m_tcp->close();
     delete m_http; // also deletes the bound server and its connections
@@ -202,15 +206,55 @@ QHttpServerResponse WebhookListener::refuse(const QHttpServerRequest &request, i
     d.path = request.url().path(); // never the query: it may carry a verify token
     d.httpStatus = status;
     d.reason = reason;
-    QString error;
-    if (!m_rejected->record(d, request.body(), &error))
-        qCWarning(lcListener).noquote() << "could not record a rejected delivery:" << error;
+    recordRejection(d, request.body());
     qCInfo(lcListener).noquote() << "refused" << d.method << d.path << "from" << d.remoteAddress
                                  << status << reason;
     Q_EMIT deliveryRefused(status, reason);
     if (contentType == "text/plain")
         return QHttpServerResponse(contentType, reason.toUtf8(), Status(status));
     return jsonError(status, reason);
+}
+
+void WebhookListener::recordRejection(RejectedDelivery delivery, const QByteArray &body)
+{
+    if (!m_rejected)
+        return;
+    // Each record is a committed (fsync'ed) write in the thread that answers Meta: past the
+    // per-second budget only count, and write one summary when the second is over.
+    if (delivery.receivedAtMs - m_rejectWindowStartMs >= 1000
+        || delivery.receivedAtMs < m_rejectWindowStartMs) {
+        m_rejectWindowStartMs = delivery.receivedAtMs;
+        m_rejectsInWindow = 0;
+    }
+    if (m_rejectsInWindow >= kRejectionsPerSecond) {
+        ++m_unrecorded;
+        m_unrecordedStatus = delivery.httpStatus;
+        if (!m_unrecordedFlush.isActive())
+            m_unrecordedFlush.start(std::chrono::milliseconds(1000));
+        return;
+    }
+    ++m_rejectsInWindow;
+    QString error;
+    if (!m_rejected->record(delivery, body, &error))
+        qCWarning(lcListener).noquote() << "could not record a rejected delivery:" << error;
+}
+
+void WebhookListener::flushUnrecorded()
+{
+    if (m_unrecorded == 0 || !m_rejected)
+        return;
+    RejectedDelivery summary;
+    summary.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
+    summary.httpStatus = m_unrecordedStatus;
+    summary.reason = QStringLiteral("%1 more request(s) were refused within a second; more than %2 "
+                                    "a second are counted here instead of recorded one by one.")
+                         .arg(m_unrecorded)
+                         .arg(kRejectionsPerSecond);
+    qCWarning(lcListener).noquote() << summary.reason;
+    m_unrecorded = 0;
+    QString error;
+    if (!m_rejected->record(summary, {}, &error))
+        qCWarning(lcListener).noquote() << "could not record a rejected delivery:" << error;
 }
 
 } // namespace leadkeeper

@@ -6,6 +6,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace leadkeeper {
 
 const QList<SettingKey> &Settings::keys()
@@ -37,8 +39,14 @@ const QList<SettingKey> &Settings::keys()
          "Token Meta sends in the subscription handshake. Empty = the handshake always fails", true},
         {"graph/url", "LEADKEEPER_GRAPH_URL", "https://graph.facebook.com", "Graph API base URL"},
         {"graph/version", "LEADKEEPER_GRAPH_VERSION", "v24.0", "Graph API version"},
-        {"processing/concurrency", "LEADKEEPER_CONCURRENCY", "8",
-         "How many leads are processed at the same time"},
+        {"graph/timeout_ms", "LEADKEEPER_GRAPH_TIMEOUT_MS", "20000",
+         "A Graph API call that takes longer fails (and is retried later)"},
+        {"processing/concurrency", "LEADKEEPER_CONCURRENCY", "16",
+         "How many leads are processed at the same time (each may wait on Meta)"},
+        {"processing/max_attempts", "LEADKEEPER_MAX_ATTEMPTS", "8",
+         "Attempts for a lead whose fetch fails transiently before it is set to Error"},
+        {"processing/retry_base_ms", "LEADKEEPER_RETRY_BASE_MS", "30000",
+         "Wait before the first retry; it doubles with each attempt (with jitter), up to an hour"},
         {"processing/default_region", "LEADKEEPER_DEFAULT_REGION", "US",
          "Phone region used when a page config names none (ISO 3166 code)"},
     };
@@ -61,10 +69,17 @@ std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *
         return std::nullopt;
     }
     QString hostText = t.left(colon);
-    if (hostText.startsWith(QLatin1Char('[')) && hostText.endsWith(QLatin1Char(']')))
+    if (hostText.startsWith(QLatin1Char('[')) && hostText.endsWith(QLatin1Char(']'))) {
         hostText = hostText.mid(1, hostText.size() - 2);
-    bool ok = false;
-    const uint port = t.mid(colon + 1).toUInt(&ok);
+    } else if (hostText.contains(QLatin1Char(':'))) {
+        // "::1:8787" could be [::1]:8787 or [::1:8787]: refuse to guess.
+        *error = QStringLiteral("\"%1\": write an IPv6 address in brackets, e.g. [::1]:8787").arg(text);
+        return std::nullopt;
+    }
+    const QString portText = t.mid(colon + 1);
+    bool ok = !portText.isEmpty()
+              && std::all_of(portText.cbegin(), portText.cend(), [](QChar c) { return c.isDigit(); });
+    const uint port = ok ? portText.toUInt(&ok) : 0;
     if (!ok || port > 65535) {
         *error = QStringLiteral("\"%1\" has no valid port (0-65535)").arg(text);
         return std::nullopt;
@@ -130,7 +145,8 @@ std::optional<Settings> Settings::load(const QString &configFile, const QProcess
     Settings s = defaults();
     QString file = configFile;
     bool explicitFile = !file.isEmpty();
-    if (file.isEmpty() && env.contains(QStringLiteral("LEADKEEPER_CONFIG"))) {
+    // An empty LEADKEEPER_CONFIG counts as unset (a unit file's "Environment=LEADKEEPER_CONFIG=").
+    if (file.isEmpty() && !env.value(QStringLiteral("LEADKEEPER_CONFIG")).isEmpty()) {
         file = env.value(QStringLiteral("LEADKEEPER_CONFIG"));
         explicitFile = true;
     }
@@ -138,12 +154,19 @@ std::optional<Settings> Settings::load(const QString &configFile, const QProcess
         file = defaultConfigFile();
     s.m_configFile = file;
 
-    if (QFileInfo::exists(file)) {
+    const QFileInfo fileInfo(file);
+    if (fileInfo.exists()) {
+        if (!fileInfo.isFile() || !fileInfo.isReadable()) {
+            *error = QStringLiteral("The settings file %1 cannot be read (not a readable file).")
+                         .arg(file);
+            return std::nullopt;
+        }
         QSettings ini(file, QSettings::IniFormat);
         if (ini.status() != QSettings::NoError) {
             *error = QStringLiteral("The settings file %1 cannot be read (format error).").arg(file);
             return std::nullopt;
         }
+        const QString fileSource = QStringLiteral("file %1").arg(file);
         const QStringList present = ini.allKeys();
         for (const QString &k : present) {
             const bool known = std::any_of(keys().cbegin(), keys().cend(), [&](const SettingKey &d) {
@@ -153,8 +176,17 @@ std::optional<Settings> Settings::load(const QString &configFile, const QProcess
                 *error = QStringLiteral("The settings file %1 has an unknown key \"%2\".").arg(file, k);
                 return std::nullopt;
             }
-            s.m_values.insert(k, ini.value(k).toString());
-            s.m_sources.insert(k, QStringLiteral("file"));
+            const QVariant v = ini.value(k);
+            // QSettings splits an unquoted value at commas; toString() would then be empty, and a
+            // secret with a comma would silently turn into "no secret".
+            if (v.typeId() == QMetaType::QStringList) {
+                *error = QStringLiteral("The settings file %1: the value of \"%2\" contains a comma; "
+                                        "write it in double quotes (%2=\"...\").")
+                             .arg(file, k);
+                return std::nullopt;
+            }
+            s.m_values.insert(k, v.toString());
+            s.m_sources.insert(k, fileSource);
         }
     } else if (explicitFile) {
         *error = QStringLiteral("The settings file %1 does not exist.").arg(file);
@@ -169,6 +201,10 @@ std::optional<Settings> Settings::load(const QString &configFile, const QProcess
         }
     }
     for (auto it = overrides.cbegin(); it != overrides.cend(); ++it) {
+        if (!s.m_values.contains(it.key())) {
+            *error = QStringLiteral("There is no setting \"%1\".").arg(it.key());
+            return std::nullopt;
+        }
         s.m_values.insert(it.key(), it.value().toString());
         s.m_sources.insert(it.key(), QStringLiteral("command line"));
     }
@@ -226,7 +262,10 @@ bool Settings::validate(QString *error)
 
     if (!positive("store/busy_timeout_ms", 0, 600000, &v)
         || !positive("store/rejected_log_limit", 10, 10000000, &v)
-        || !positive("processing/concurrency", 1, 256, &v))
+        || !positive("processing/concurrency", 1, 256, &v)
+        || !positive("processing/max_attempts", 1, 100, &v)
+        || !positive("processing/retry_base_ms", 1, 86400000, &v)
+        || !positive("graph/timeout_ms", 100, 600000, &v))
         return false;
 
     const QString region = value("processing/default_region");

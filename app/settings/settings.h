@@ -78,6 +78,9 @@ public:
     QString graphVersion() const { return value("graph/version"); }
     ListenerLimits listenerLimits() const { return m_limits; }
     int workerConcurrency() const { return value("processing/concurrency").toInt(); }
+    int maxAttempts() const { return value("processing/max_attempts").toInt(); }
+    qint64 retryBaseMs() const { return value("processing/retry_base_ms").toLongLong(); }
+    int graphTimeoutMs() const { return value("graph/timeout_ms").toInt(); }
     QString defaultRegion() const { return value("processing/default_region"); }
     int rejectedLogLimit() const { return value("store/rejected_log_limit").toInt(); }
     int busyTimeoutMs() const { return value("store/busy_timeout_ms").toInt(); }

@@ -6,13 +6,18 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QThread>
+#include <QUrl>
 
 namespace leadkeeper {
 
 namespace {
 
 QAtomicInt g_connectionCounter;
+
+QString nextConnectionName()
+{
+    return QStringLiteral("leadkeeper-%1").arg(g_connectionCounter.fetchAndAddRelaxed(1));
+}
 
 bool exec(QSqlDatabase &db, const QString &sql, QString *error)
 {
@@ -22,6 +27,50 @@ bool exec(QSqlDatabase &db, const QString &sql, QString *error)
         return false;
     }
     return true;
+}
+
+/*
+ * Reads the schema version of an existing file without writing a byte to it or its -wal file.
+ * A read-write connection would checkpoint a left-over WAL into the file when it closes, and even
+ * a read-only one creates an empty -wal next to a WAL-mode file. So: with a -wal present, a
+ * read-only connection (it reads the WAL, never checkpoints); without one, nobody has the file open
+ * in WAL mode and the file alone is the truth, read as immutable (no locks, no side files).
+ */
+int probeVersion(const QString &path, int busyTimeoutMs, QString *error)
+{
+    const bool walPresent = QFileInfo::exists(path + QStringLiteral("-wal"));
+    int version = -1;
+    for (const bool immutable : {!walPresent, false}) {
+        const QString name = nextConnectionName() + QStringLiteral("-probe");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            QString options = QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1")
+                                  .arg(busyTimeoutMs);
+            if (immutable) {
+                QUrl url = QUrl::fromLocalFile(path);
+                url.setQuery(QStringLiteral("immutable=1"));
+                db.setDatabaseName(url.toString(QUrl::FullyEncoded));
+                options += QStringLiteral(";QSQLITE_OPEN_URI");
+            } else {
+                db.setDatabaseName(path);
+            }
+            db.setConnectOptions(options);
+            if (db.open()) {
+                version = SchemaMigrator::currentVersion(db, error);
+                if (version < 0)
+                    error->replace(db.databaseName(), path);
+            } else {
+                *error = QStringLiteral("Cannot open the database %1: %2")
+                             .arg(path, db.lastError().text());
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        // An immutable read can trip over a writer that appeared meanwhile: ask once more, locked.
+        if (version >= 0 || !immutable)
+            break;
+    }
+    return version;
 }
 
 } // namespace
@@ -34,19 +83,41 @@ std::optional<Database> Database::open(const QString &path, const Options &optio
         return std::nullopt;
     }
     const QFileInfo info(path);
+    if ((options.readOnly || !options.createIfMissing) && !info.exists()) {
+        *error = QStringLiteral("The database %1 does not exist.").arg(info.absoluteFilePath());
+        return std::nullopt;
+    }
+    if (info.exists() && !info.isFile()) {
+        *error = QStringLiteral("The database %1 is not a file.").arg(info.absoluteFilePath());
+        return std::nullopt;
+    }
     if (!options.readOnly && !QDir().mkpath(info.absolutePath())) {
         *error = QStringLiteral("Cannot create the folder %1 for the database.")
                      .arg(info.absolutePath());
         return std::nullopt;
     }
-    if (options.readOnly && !info.exists()) {
-        *error = QStringLiteral("The database %1 does not exist.").arg(path);
+
+    // Read the version before writing anything: a newer or foreign file must stay untouched.
+    int version = 0;
+    if (info.exists() && info.size() > 0) {
+        version = probeVersion(info.absoluteFilePath(), options.busyTimeoutMs, error);
+        if (version < 0)
+            return std::nullopt;
+        if (version > SchemaMigrator::latestVersion()) {
+            *error = SchemaMigrator::newerDatabaseMessage(info.absoluteFilePath(), version);
+            return std::nullopt;
+        }
+    }
+    if (options.readOnly && version < SchemaMigrator::latestVersion()) {
+        *error = QStringLiteral("The database %1 needs a schema upgrade; open it once without "
+                                "read-only access.")
+                     .arg(info.absoluteFilePath());
         return std::nullopt;
     }
 
     Database d;
     d.m_path = info.absoluteFilePath();
-    d.m_connectionName = QStringLiteral("leadkeeper-%1").arg(g_connectionCounter.fetchAndAddRelaxed(1));
+    d.m_connectionName = nextConnectionName();
     d.m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d.m_connectionName);
     d.m_db.setDatabaseName(d.m_path);
     QString connectOptions = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(options.busyTimeoutMs);
@@ -56,15 +127,6 @@ std::optional<Database> Database::open(const QString &path, const Options &optio
     if (!d.m_db.open()) {
         *error = QStringLiteral("Cannot open the database %1: %2")
                      .arg(d.m_path, d.m_db.lastError().text());
-        return std::nullopt;
-    }
-
-    // Read the version before writing anything: a newer or foreign file must stay untouched.
-    const int version = SchemaMigrator::currentVersion(d.m_db, error);
-    if (version < 0)
-        return std::nullopt;
-    if (version > SchemaMigrator::latestVersion()) {
-        SchemaMigrator::migrate(d.m_db, error); // only fills in the refusal message
         return std::nullopt;
     }
 
@@ -81,15 +143,10 @@ std::optional<Database> Database::open(const QString &path, const Options &optio
         || !exec(d.m_db, QStringLiteral("PRAGMA foreign_keys=ON"), error))
         return std::nullopt;
 
-    if (!options.readOnly && version < SchemaMigrator::latestVersion()) {
-        if (!SchemaMigrator::migrate(d.m_db, error))
-            return std::nullopt;
-    } else if (options.readOnly && version < SchemaMigrator::latestVersion()) {
-        *error = QStringLiteral("The database %1 needs a schema upgrade; open it once without "
-                                "read-only access.")
-                     .arg(d.m_path);
+    // migrate() re-reads the version under the write lock: another process may have got here first.
+    if (!options.readOnly && version < SchemaMigrator::latestVersion()
+        && !SchemaMigrator::migrate(d.m_db, error))
         return std::nullopt;
-    }
     d.m_schemaVersion = SchemaMigrator::latestVersion();
     d.changedElsewhere();
     return d;

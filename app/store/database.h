@@ -10,10 +10,11 @@ namespace leadkeeper {
 /**
  * One open connection to the Leadkeeper store, owned by the thread that opened it.
  *
- * open() creates the file if needed, refuses a file that is not a Leadkeeper database or that a
- * newer Leadkeeper wrote (before changing a byte of it), brings the schema up to date through
- * SchemaMigrator, and sets the durability pragmas: WAL, synchronous=FULL (a commit survives a
- * power cut), foreign keys, a busy timeout. Qt connections are per thread, so every thread that
+ * open() creates the file if needed (unless told not to), refuses a file that is not a Leadkeeper
+ * database or that a newer Leadkeeper wrote without changing a byte of it or of its -wal file (the
+ * version is read through a read-only connection first, which never checkpoints), brings the schema
+ * up to date through SchemaMigrator, and sets the durability pragmas: WAL, synchronous=FULL (a
+ * commit survives a power cut), foreign keys, a busy timeout. Qt connections are per thread, so every thread that
  * touches the store opens its own Database (the first open migrates; later ones find it current).
  * Move-only; the connection is removed when the object dies.
  */
@@ -24,6 +25,8 @@ public:
     {
         int busyTimeoutMs = 5000;
         bool readOnly = false;
+        /// false: a missing file is an error (for commands that only read), never created.
+        bool createIfMissing = true;
     };
 
     static std::optional<Database> open(const QString &path, const Options &options,

@@ -18,9 +18,10 @@ QVariant str(const QString &s)
     return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
 }
 
-QVariant text(const QByteArray &json)
+// An absent JSON document is NULL (lead_payload: "not fetched yet"), never an empty string.
+QVariant optionalJson(const QByteArray &json)
 {
-    return json.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(QString::fromUtf8(json));
+    return json.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(QString::fromUtf8(json));
 }
 
 } // namespace
@@ -89,6 +90,16 @@ LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
         m_prepared = true;
     }
 
+    // The leadgen id is the idempotency key: an empty one would merge unrelated leads into one entry.
+    for (qsizetype i = 0; i < leads.size(); ++i) {
+        if (leads.at(i).leadgenId.trimmed().isEmpty()) {
+            *error = QStringLiteral("The lead log cannot be written: lead %1 of %2 has no leadgen id "
+                                    "(nothing of this delivery was stored).")
+                         .arg(i + 1)
+                         .arg(leads.size());
+            return std::nullopt;
+        }
+    }
     if (!m_db.transaction()) {
         *error = QStringLiteral("The lead log cannot be written: %1").arg(m_db.lastError().text());
         return std::nullopt;
@@ -110,8 +121,8 @@ LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
         m_upsert.bindValue(6, receivedAtMs);
         m_upsert.bindValue(7, sourceKey(lead.source));
         m_upsert.bindValue(8, lead.adId.isEmpty() ? 1 : 0);
-        m_upsert.bindValue(9, QString::fromUtf8(lead.rawPayload));
-        m_upsert.bindValue(10, text(lead.leadPayload));
+        m_upsert.bindValue(9, str(QString::fromUtf8(lead.rawPayload)));
+        m_upsert.bindValue(10, optionalJson(lead.leadPayload));
         m_upsert.bindValue(11, receivedAtMs);
         if (!m_upsert.exec() || !m_upsert.next())
             return fail(m_upsert);

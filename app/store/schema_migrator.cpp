@@ -40,6 +40,15 @@ QStringList statementsOf(const QString &script)
     return statements;
 }
 
+bool execute(QSqlDatabase &db, const QString &sql, QString *error)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    *error = q.lastError().text();
+    return false;
+}
+
 } // namespace
 
 int SchemaMigrator::latestVersion()
@@ -47,19 +56,43 @@ int SchemaMigrator::latestVersion()
     return std::end(kMigrations)[-1].version;
 }
 
+QString SchemaMigrator::newerDatabaseMessage(const QString &path, int version)
+{
+    return QStringLiteral("The database %1 was written by a newer Leadkeeper (schema version %2; "
+                          "this Leadkeeper knows up to %3). It was not changed. Install the newer "
+                          "Leadkeeper, or open another database with --db.")
+        .arg(path)
+        .arg(version)
+        .arg(latestVersion());
+}
+
 int SchemaMigrator::currentVersion(QSqlDatabase &db, QString *error)
 {
-    const QStringList tables = db.tables();
+    // An explicit query rather than QSqlDatabase::tables(): that one answers "no tables" for a
+    // file that is not SQLite at all, which would then be taken for a fresh database.
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+                               "LIKE 'sqlite\\_%' ESCAPE '\\'"))) {
+        *error = QStringLiteral("%1 cannot be read as an SQLite database: %2. Choose another file "
+                                "with --db.")
+                     .arg(db.databaseName(), q.lastError().text());
+        return -1;
+    }
+    QStringList tables;
+    while (q.next())
+        tables << q.value(0).toString();
+    q.finish();
     if (!tables.contains(QLatin1String("schema_migrations"))) {
         if (!tables.isEmpty()) {
             *error = QStringLiteral("%1 is not a Leadkeeper database (it has tables, but no "
-                                    "schema_migrations). Choose another file with --db.")
+                                    "schema_migrations). It was not changed. Choose another file "
+                                    "with --db.")
                          .arg(db.databaseName());
             return -1;
         }
         return 0;
     }
-    QSqlQuery q(db);
     if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) || !q.next()) {
         *error = QStringLiteral("Cannot read the schema version of %1: %2")
                      .arg(db.databaseName(), q.lastError().text());
@@ -70,56 +103,56 @@ int SchemaMigrator::currentVersion(QSqlDatabase &db, QString *error)
 
 bool SchemaMigrator::migrate(QSqlDatabase &db, QString *error)
 {
-    const int current = currentVersion(db, error);
-    if (current < 0)
-        return false;
-    if (current > latestVersion()) {
-        *error = QStringLiteral("The database %1 was written by a newer Leadkeeper (schema version "
-                                "%2; this Leadkeeper knows up to %3). It was not changed. Install "
-                                "the newer Leadkeeper, or open another database with --db.")
-                     .arg(db.databaseName())
-                     .arg(current)
-                     .arg(latestVersion());
-        return false;
-    }
     for (const Migration &m : kMigrations) {
-        if (m.version <= current)
-            continue;
-        QFile file(QLatin1String(m.resource));
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("Migration %1 is missing from this build.").arg(m.version);
+        // IMMEDIATE takes the write lock before the version is read: another process migrating
+        // the same fresh file waits here (busy timeout) and then finds the work done.
+        QString why;
+        if (!execute(db, QStringLiteral("BEGIN IMMEDIATE"), &why)) {
+            *error = QStringLiteral("Cannot start the schema upgrade of %1: %2")
+                         .arg(db.databaseName(), why);
             return false;
         }
-        const QStringList statements = statementsOf(QString::fromUtf8(file.readAll()));
-        if (!db.transaction()) {
-            *error = QStringLiteral("Cannot start the schema upgrade: %1").arg(db.lastError().text());
+        auto abandon = [&](const QString &message) {
+            *error = message;
+            QString ignored;
+            execute(db, QStringLiteral("ROLLBACK"), &ignored);
             return false;
+        };
+        const int current = currentVersion(db, error);
+        if (current < 0)
+            return abandon(*error);
+        if (current > latestVersion())
+            return abandon(newerDatabaseMessage(db.databaseName(), current));
+        if (current >= m.version) {
+            execute(db, QStringLiteral("ROLLBACK"), &why);
+            continue;
+        }
+        QFile file(QLatin1String(m.resource));
+        if (!file.open(QIODevice::ReadOnly))
+            return abandon(QStringLiteral("Migration %1 is missing from this build.").arg(m.version));
+        QStringList statements = statementsOf(QString::fromUtf8(file.readAll()));
+        if (m.version == 1)
+            statements.prepend(QStringLiteral("CREATE TABLE schema_migrations (version INTEGER "
+                                              "PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+        for (const QString &statement : std::as_const(statements)) {
+            if (!execute(db, statement, &why))
+                return abandon(QStringLiteral("Schema upgrade to version %1 failed (nothing was "
+                                              "changed): %2")
+                                   .arg(m.version)
+                                   .arg(why));
         }
         QSqlQuery q(db);
-        QStringList all = statements;
-        if (m.version == 1)
-            all.prepend(QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                                       "applied_at INTEGER NOT NULL)"));
-        for (const QString &statement : std::as_const(all)) {
-            if (!q.exec(statement)) {
-                *error = QStringLiteral("Schema upgrade to version %1 failed (nothing was changed): "
-                                        "%2")
-                             .arg(m.version)
-                             .arg(q.lastError().text());
-                db.rollback();
-                return false;
-            }
-        }
         q.prepare(QStringLiteral("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"));
         q.addBindValue(m.version);
         q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-        if (!q.exec() || !db.commit()) {
-            *error = QStringLiteral("Schema upgrade to version %1 could not be committed: %2")
-                         .arg(m.version)
-                         .arg(q.lastError().text() + db.lastError().text());
-            db.rollback();
-            return false;
-        }
+        if (!q.exec())
+            return abandon(QStringLiteral("Schema upgrade to version %1 could not be recorded: %2")
+                               .arg(m.version)
+                               .arg(q.lastError().text()));
+        if (!execute(db, QStringLiteral("COMMIT"), &why))
+            return abandon(QStringLiteral("Schema upgrade to version %1 could not be committed: %2")
+                               .arg(m.version)
+                               .arg(why));
     }
     return true;
 }

@@ -35,6 +35,8 @@ CREATE TABLE mapping_rows (
     mandatory       INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE INDEX mapping_rows_by_form ON mapping_rows (form_mapping_id, position);
+
 CREATE TABLE leads (
     id              INTEGER PRIMARY KEY,
     leadgen_id      TEXT NOT NULL UNIQUE,

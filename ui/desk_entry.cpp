@@ -1,0 +1,67 @@
+#include "desk_entry.h"
+
+#include "cli/command_line.h"
+#include "ingest/listener_thread.h"
+#include "lead_log_model.h"
+#include "main_window.h"
+#include "store/database.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLoggingCategory>
+#include <QMessageBox>
+
+namespace leadkeeper::ui {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcDesk, "leadkeeper.desk")
+
+// Shown before any window exists, so the person who double-clicked the icon learns what is wrong.
+int refuseToStart(const QString &error, int exitCode)
+{
+    cli::printError(error);
+    QMessageBox box(QMessageBox::Critical, QObject::tr("Leadkeeper"),
+                    QObject::tr("Leadkeeper cannot start."));
+    box.setTextFormat(Qt::PlainText);
+    box.setInformativeText(error);
+    box.exec();
+    return exitCode;
+}
+
+} // namespace
+
+int runDesk(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+
+    QCommandLineParser parser;
+    cli::addCommonOptions(parser);
+    if (!parser.parse(QApplication::arguments()))
+        return refuseToStart(parser.errorText() + QObject::tr(" (see leadkeeper --help)"),
+                             cli::Usage);
+
+    QString error;
+    const auto settings = cli::loadSettings(parser, &error);
+    if (!settings)
+        return refuseToStart(error, cli::Failure);
+    auto database = Database::open(settings->databasePath(), &error);
+    if (!database)
+        return refuseToStart(error, cli::Failure);
+
+    // The composition root of the desk: every service is made once here and handed down.
+    LeadLogModel model(std::move(*database));
+    ListenerThread listener(*settings);
+    MainWindow window(&model, &listener);
+    // The window shows it; the log keeps it for whoever runs the desk from a terminal or a session.
+    QObject::connect(&listener, &ListenerThread::failed, &listener, [](const QString &reason) {
+        qCWarning(lcDesk).noquote() << reason;
+    });
+    listener.startAsync();
+    window.show();
+    const int code = QApplication::exec();
+    listener.stop();
+    return code;
+}
+
+} // namespace leadkeeper::ui

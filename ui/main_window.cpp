@@ -1,0 +1,348 @@
+#include "main_window.h"
+
+#include "ingest/listener_thread.h"
+#include "lead_log_model.h"
+#include "lead_status_delegate.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QHostAddress>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace leadkeeper::ui {
+
+namespace {
+
+QString webhookUrl(const QString &address)
+{
+    return QStringLiteral("http://%1/webhooks/meta").arg(address);
+}
+
+bool isLoopback(const QString &address)
+{
+    QString host = address.left(address.lastIndexOf(QLatin1Char(':')));
+    if (host.startsWith(QLatin1Char('[')))
+        host = host.mid(1, host.size() - 2);
+    return QHostAddress(host).isLoopback();
+}
+
+QLabel *plainLabel(const QString &objectName, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText); // engine and lead text is data, never markup
+    return label;
+}
+
+constexpr auto kBannerStyle = "QLabel { background: #b91c1c; color: white; font-weight: bold;"
+                              " padding: 2px 8px; border-radius: 3px; }";
+
+} // namespace
+
+MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *parent)
+    : QMainWindow(parent), m_model(model), m_listener(listener)
+{
+    setWindowTitle(tr("Leadkeeper"));
+    const QRect available = screen()->availableGeometry();
+    resize(qMin(1440, available.width() - 40), qMin(860, available.height() - 80));
+
+    m_pages = new QStackedWidget(this);
+    setCentralWidget(m_pages);
+    buildEmptyState();
+    buildTable();
+    buildStatusBar();
+
+    connect(m_listener, &ListenerThread::started, this, &MainWindow::showListening);
+    connect(m_listener, &ListenerThread::failed, this, &MainWindow::showListenerFailed);
+    connect(m_listener, &ListenerThread::deliveryStored, this,
+            [this](int, int, qint64 receivedAtMs, const QStringList &) {
+                m_model->requestRefresh();
+                showLastWebhook(receivedAtMs);
+            });
+    connect(m_model, &LeadLogModel::refreshed, this, &MainWindow::showRefreshResult);
+    connect(m_model, &LeadLogModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { keepRowsInView(first, last); });
+    connect(m_model, &LeadLogModel::rowsInserted, this, &MainWindow::showLeadCount);
+    connect(m_model, &LeadLogModel::rowsRemoved, this, &MainWindow::showLeadCount);
+    connect(m_model, &LeadLogModel::modelReset, this, &MainWindow::showLeadCount);
+
+    if (m_listener->isListening()) {
+        showListening(m_listener->address());
+    } else {
+        m_listenerStatus->setText(tr("Starting the webhook listener…"));
+        m_emptyHint->setText(tr("Starting the webhook listener…"));
+    }
+    showLastWebhook(m_model->lastReceivedAt(LeadSource::Webhook));
+    showRefreshResult(m_model->lastError().isEmpty());
+    showLeadCount();
+
+    m_model->startWatching(kPollInterval);
+}
+
+MainWindow::~MainWindow()
+{
+    m_model->stopWatching();
+}
+
+void MainWindow::buildTable()
+{
+    auto *page = new QWidget(m_pages);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_table = new QTableView(page);
+    m_table->setObjectName(QStringLiteral("leadTable"));
+    m_table->setModel(m_model);
+    m_table->setItemDelegateForColumn(LeadLogModel::StatusColumn, new LeadStatusDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setSortingEnabled(false);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
+
+    // Fixed row heights: sizing rows to their contents costs seconds on big tables.
+    QHeaderView *rows = m_table->verticalHeader();
+    rows->setSectionResizeMode(QHeaderView::Fixed);
+    rows->setDefaultSectionSize(fontMetrics().height() + 10);
+    rows->hide();
+
+    QHeaderView *columns = m_table->horizontalHeader();
+    columns->setHighlightSections(false);
+    columns->setSectionsMovable(true);
+    columns->setStretchLastSection(true);
+    columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // What staff read first stays in view on a laptop screen: when, how it went, and why it failed;
+    // the Meta ids and the details follow.
+    const QList<int> order = {LeadLogModel::ReceivedColumn,   LeadLogModel::StatusColumn,
+                              LeadLogModel::ErrorColumn,      LeadLogModel::PageColumn,
+                              LeadLogModel::FormColumn,       LeadLogModel::AdColumn,
+                              LeadLogModel::CreatedColumn,    LeadLogModel::PlatformColumn,
+                              LeadLogModel::OrganicColumn,    LeadLogModel::DeliveriesColumn,
+                              LeadLogModel::SourceColumn};
+    for (int visual = 0; visual < order.size(); ++visual)
+        columns->moveSection(columns->visualIndex(order.at(visual)), visual);
+
+    // Widths from typical contents rather than ResizeToContents, which measures every row.
+    const QFontMetrics fm = m_table->fontMetrics();
+    const int padding = 20;
+    auto widthFor = [&](const QString &sample) { return fm.horizontalAdvance(sample) + padding; };
+    const QString time = QStringLiteral("2025-12-31 23:59:59");
+    const QString id = QStringLiteral("1234567890123456");
+    columns->resizeSection(LeadLogModel::ReceivedColumn, widthFor(time));
+    columns->resizeSection(LeadLogModel::CreatedColumn, widthFor(time));
+    columns->resizeSection(LeadLogModel::StatusColumn, widthFor(QStringLiteral("Unconfigured")) + 24);
+    columns->resizeSection(LeadLogModel::ErrorColumn, fm.averageCharWidth() * 60);
+    columns->resizeSection(LeadLogModel::PageColumn, widthFor(id));
+    columns->resizeSection(LeadLogModel::FormColumn, widthFor(id));
+    columns->resizeSection(LeadLogModel::AdColumn, widthFor(id + QStringLiteral("000")));
+    columns->resizeSection(LeadLogModel::SourceColumn, widthFor(QStringLiteral("Webhook")));
+    columns->resizeSection(LeadLogModel::PlatformColumn, widthFor(QStringLiteral("Instagram")));
+    columns->resizeSection(LeadLogModel::OrganicColumn, widthFor(QStringLiteral("Organic")));
+    columns->resizeSection(LeadLogModel::DeliveriesColumn, widthFor(QStringLiteral("Deliveries")));
+    columns->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("Ad")) + padding);
+
+    layout->addWidget(m_table, 1);
+
+    // The full story of the selected lead: the error column is cut to one short line.
+    m_selectedLead = plainLabel(QStringLiteral("selectedLead"), page);
+    m_selectedLead->setWordWrap(true);
+    m_selectedLead->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_selectedLead->setContentsMargins(8, 6, 8, 6);
+    m_selectedLead->setFrameShape(QFrame::StyledPanel);
+    m_selectedLead->hide();
+    layout->addWidget(m_selectedLead);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showSelectedLead);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::showSelectedLead);
+    connect(m_model, &LeadLogModel::dataChanged, this, &MainWindow::showSelectedLead);
+
+    m_pages->addWidget(page);
+}
+
+void MainWindow::buildEmptyState()
+{
+    auto *page = new QWidget(m_pages);
+    // A column of readable width in the middle of the page; its labels wrap inside it.
+    auto *column = new QWidget(page);
+    column->setFixedWidth(fontMetrics().averageCharWidth() * 84);
+    auto *rows = new QHBoxLayout;
+    rows->addStretch(1);
+    rows->addWidget(column);
+    rows->addStretch(1);
+    auto *outer = new QVBoxLayout(page);
+    outer->addStretch(2);
+    outer->addLayout(rows);
+    outer->addStretch(3);
+    auto *layout = new QVBoxLayout(column);
+
+    auto *title = plainLabel(QStringLiteral("emptyHintTitle"), column);
+    title->setText(tr("No leads yet."));
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    title->setAlignment(Qt::AlignCenter);
+    layout->addWidget(title);
+    layout->addSpacing(fontMetrics().height() / 2);
+
+    m_emptyHint = plainLabel(QStringLiteral("emptyHint"), column);
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setWordWrap(true);
+    m_emptyHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont hintFont = m_emptyHint->font();
+    hintFont.setPointSizeF(hintFont.pointSizeF() * 1.15);
+    m_emptyHint->setFont(hintFont);
+    layout->addWidget(m_emptyHint);
+    layout->addSpacing(fontMetrics().height());
+
+    // The address goes into Meta's App Dashboard: one click instead of a careful selection.
+    m_copyAddress = new QPushButton(tr("Copy webhook address"), column);
+    m_copyAddress->setObjectName(QStringLiteral("copyAddress"));
+    m_copyAddress->hide();
+    connect(m_copyAddress, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_webhookUrl);
+        m_copyAddress->setText(tr("Address copied"));
+        QTimer::singleShot(2000, m_copyAddress,
+                           [button = m_copyAddress] { button->setText(tr("Copy webhook address")); });
+    });
+    layout->addWidget(m_copyAddress, 0, Qt::AlignHCenter);
+    layout->addSpacing(fontMetrics().height());
+
+    m_emptyNote = plainLabel(QStringLiteral("emptyNote"), column);
+    m_emptyNote->setAlignment(Qt::AlignCenter);
+    m_emptyNote->setWordWrap(true);
+    m_emptyNote->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(m_emptyNote);
+
+    m_pages->addWidget(page);
+}
+
+void MainWindow::buildStatusBar()
+{
+    // Permanent widgets: a transient status message never hides whether leads can arrive.
+    m_listenerStatus = plainLabel(QStringLiteral("listenerStatus"), statusBar());
+    m_listenerStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_listenerStatus, 1);
+
+    m_storeStatus = plainLabel(QStringLiteral("storeStatus"), statusBar());
+    m_storeStatus->setStyleSheet(QLatin1String(kBannerStyle));
+    m_storeStatus->hide();
+    statusBar()->addPermanentWidget(m_storeStatus);
+
+    m_leadCount = plainLabel(QStringLiteral("leadCount"), statusBar());
+    statusBar()->addPermanentWidget(m_leadCount);
+
+    m_lastWebhook = plainLabel(QStringLiteral("lastWebhookStatus"), statusBar());
+    statusBar()->addPermanentWidget(m_lastWebhook);
+}
+
+void MainWindow::showListening(const QString &address)
+{
+    const QString url = webhookUrl(address);
+    m_webhookUrl = url;
+    m_copyAddress->show();
+    m_listenerStatus->setStyleSheet(QString());
+    m_listenerStatus->setText(tr("Listening on %1").arg(url));
+    m_listenerStatus->setToolTip(QString());
+    m_emptyHint->setText(tr("Point Meta's webhook at %1").arg(url));
+    QString note = tr("New leads appear here the moment they arrive.");
+    if (isLoopback(address))
+        note += tr("\n\nThis address works only on this computer. Meta reaches it through a "
+                   "public HTTPS address that forwards to it: ask whoever set up Leadkeeper.");
+    m_emptyNote->setText(note);
+}
+
+void MainWindow::showListenerFailed(const QString &reason)
+{
+    m_webhookUrl.clear();
+    m_copyAddress->hide();
+    m_listenerStatus->setStyleSheet(QLatin1String(kBannerStyle));
+    m_listenerStatus->setText(tr("Not receiving webhooks: %1").arg(reason));
+    m_listenerStatus->setToolTip(QString());
+    m_emptyHint->setText(tr("Leads from Meta cannot arrive at this computer right now.\n%1")
+                             .arg(reason));
+    m_emptyNote->setText(tr("Leads stored by another Leadkeeper on the same database still "
+                            "appear here."));
+}
+
+void MainWindow::showLastWebhook(std::optional<qint64> receivedAtMs)
+{
+    if (receivedAtMs && (!m_lastWebhookMs || *receivedAtMs > *m_lastWebhookMs))
+        m_lastWebhookMs = receivedAtMs;
+    m_lastWebhook->setText(m_lastWebhookMs
+                               ? tr("Last webhook: %1").arg(LeadLogModel::formatTime(*m_lastWebhookMs))
+                               : tr("Last webhook: none yet"));
+}
+
+void MainWindow::showRefreshResult(bool ok)
+{
+    if (ok) {
+        m_storeStatus->hide();
+        // Webhooks stored by another process (a `leadkeeper serve` on this database) count too.
+        showLastWebhook(m_model->newestReceivedAt(LeadSource::Webhook));
+        return;
+    }
+    m_storeStatus->setText(tr("The lead list is not up to date: %1").arg(m_model->lastError()));
+    m_storeStatus->show();
+}
+
+void MainWindow::showLeadCount()
+{
+    const int rows = m_model->rowCount();
+    const bool empty = rows == 0;
+    if (rows >= m_model->capacity())
+        m_leadCount->setText(tr("Newest %1 leads").arg(QLocale().toString(rows)));
+    else
+        m_leadCount->setText(rows == 1 ? tr("1 lead") : tr("%1 leads").arg(QLocale().toString(rows)));
+    m_leadCount->setVisible(!empty);
+    m_pages->setCurrentIndex(empty ? 0 : 1);
+}
+
+void MainWindow::showSelectedLead()
+{
+    // The lead under the cursor, once it is selected (the view sets a current row on focus alone).
+    const QItemSelectionModel *selection = m_table->selectionModel();
+    const QModelIndex current = selection->currentIndex();
+    if (!current.isValid() || !selection->isRowSelected(current.row())) {
+        m_selectedLead->hide();
+        return;
+    }
+    const LeadLogEntry &entry = m_model->entryAt(current.row());
+    QString text = tr("Lead %1 · %2").arg(entry.leadgenId, statusLabel(entry.status));
+    if (!entry.errorMessage.isEmpty())
+        text += QStringLiteral(": ") + entry.errorMessage;
+    m_selectedLead->setText(text);
+    m_selectedLead->show();
+}
+
+void MainWindow::keepRowsInView(int first, int last)
+{
+    // Per-item scrolling: the value is the top visible row. At the very top the user is watching
+    // for new leads, so let them push the rest down; further down, keep the same rows in view.
+    QScrollBar *bar = m_table->verticalScrollBar();
+    const int top = bar->value();
+    if (top == 0 || first > top)
+        return;
+    const int count = last - first + 1;
+    // The view recomputes the range later in this event-loop turn; grow it now so the value fits.
+    bar->setMaximum(bar->maximum() + count);
+    bar->setValue(top + count);
+}
+
+} // namespace leadkeeper::ui

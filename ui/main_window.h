@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QMainWindow>
+
+#include <chrono>
+#include <optional>
+
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+
+namespace leadkeeper {
+class LeadLogModel;
+class ListenerThread;
+} // namespace leadkeeper
+
+namespace leadkeeper::ui {
+
+/**
+ * The desk's first window: the newest lead log entries, where the webhook listener listens, and
+ * when the last webhook arrived.
+ *
+ * Guarantees: the table follows the store without the user doing anything (at once when this
+ * process's listener stores a delivery, within kPollInterval when another process commits); new
+ * leads appear at the top without moving the selection, or the rows the user scrolled to. The
+ * status bar always says whether leads can arrive here: the listener's address, or a red banner
+ * with the reason it could not bind. An empty log shows what to do instead of an empty grid.
+ *
+ * Composition only: the model and the listener are created by the caller (runDesk) and must outlive
+ * the window. Connect before the listener starts (startAsync), or start it first with start(): a
+ * listener that is already listening is shown as such.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    static constexpr std::chrono::milliseconds kPollInterval{500};
+
+    MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+private:
+    void buildTable();
+    void buildEmptyState();
+    void buildStatusBar();
+
+    void showListening(const QString &address);
+    void showListenerFailed(const QString &reason);
+    void showLastWebhook(std::optional<qint64> receivedAtMs);
+    void showRefreshResult(bool ok);
+    void showLeadCount();
+    void showSelectedLead();
+    void keepRowsInView(int first, int last);
+
+    LeadLogModel *m_model;
+    ListenerThread *m_listener;
+    QStackedWidget *m_pages = nullptr;
+    QTableView *m_table = nullptr;
+    QLabel *m_emptyHint = nullptr;
+    QLabel *m_emptyNote = nullptr;
+    QPushButton *m_copyAddress = nullptr;
+    QLabel *m_leadCount = nullptr;
+    QLabel *m_listenerStatus = nullptr;
+    QLabel *m_lastWebhook = nullptr;
+    QLabel *m_storeStatus = nullptr;
+    QLabel *m_selectedLead = nullptr;
+    QString m_webhookUrl;
+    std::optional<qint64> m_lastWebhookMs;
+};
+
+} // namespace leadkeeper::ui
