@@ -14,20 +14,18 @@ bool isNewer(const LeadLogEntry &a, const LeadLogEntry &b)
 
 bool sameValues(const LeadLogEntry &a, const LeadLogEntry &b)
 {
-    return a.updatedAtMs == b.updatedAtMs && a.status == b.status && a.deliveries == b.deliveries
-        && a.errorMessage == b.errorMessage && a.platform == b.platform && a.organic == b.organic
-        && a.createdAtMs == b.createdAtMs && a.pageId == b.pageId && a.formId == b.formId
-        && a.adId == b.adId && a.adgroupId == b.adgroupId && a.source == b.source
-        && a.attempts == b.attempts && a.nextAttemptAtMs == b.nextAttemptAtMs
-        && a.leadId == b.leadId && a.leadgenId == b.leadgenId;
+    return a.updatedAtMs == b.updatedAtMs && a.status == b.status && a.deliveries == b.deliveries &&
+           a.errorMessage == b.errorMessage && a.platform == b.platform && a.organic == b.organic &&
+           a.createdAtMs == b.createdAtMs && a.pageId == b.pageId && a.formId == b.formId &&
+           a.adId == b.adId && a.adgroupId == b.adgroupId && a.source == b.source &&
+           a.attempts == b.attempts && a.nextAttemptAtMs == b.nextAttemptAtMs &&
+           a.leadId == b.leadId && a.leadgenId == b.leadgenId;
 }
 
 } // namespace
 
 LeadLogModel::LeadLogModel(Database database, int capacity, QObject *parent)
-    : QAbstractTableModel(parent),
-      m_db(std::move(database)),
-      m_store(m_db.sql()),
+    : QAbstractTableModel(parent), m_db(std::move(database)), m_store(m_db.sql()),
       m_capacity(qMax(1, capacity))
 {
     m_refreshTimer.setSingleShot(true);
@@ -58,10 +56,14 @@ QString LeadLogModel::formatTime(qint64 msSinceEpoch)
 QString LeadLogModel::sourceLabel(LeadSource source)
 {
     switch (source) {
-    case LeadSource::Webhook: return tr("Webhook");
-    case LeadSource::Import: return tr("Import");
-    case LeadSource::Polling: return tr("Polling");
-    case LeadSource::Api: return tr("API");
+    case LeadSource::Webhook:
+        return tr("Webhook");
+    case LeadSource::Import:
+        return tr("Import");
+    case LeadSource::Polling:
+        return tr("Polling");
+    case LeadSource::Api:
+        return tr("API");
     }
     return {};
 }
@@ -78,18 +80,29 @@ QString LeadLogModel::platformLabel(const QString &platform)
 QString LeadLogModel::displayText(const LeadLogEntry &e, int column) const
 {
     switch (column) {
-    case ReceivedColumn: return formatTime(e.receivedAtMs);
-    case CreatedColumn: return e.createdAtMs ? formatTime(*e.createdAtMs) : QString();
-    case StatusColumn: return statusLabel(e.status);
-    case PageColumn: return e.pageId;
-    case FormColumn: return e.formId;
-    case AdColumn: return e.adId;
-    case SourceColumn: return sourceLabel(e.source);
-    case PlatformColumn: return platformLabel(e.platform);
-    case OrganicColumn: return e.organic ? tr("Yes") : tr("No");
-    case DeliveriesColumn: return QString::number(e.deliveries);
+    case ReceivedColumn:
+        return formatTime(e.receivedAtMs);
+    case CreatedColumn:
+        return e.createdAtMs ? formatTime(*e.createdAtMs) : QString();
+    case StatusColumn:
+        return statusLabel(e.status);
+    case PageColumn:
+        return e.pageId;
+    case FormColumn:
+        return e.formId;
+    case AdColumn:
+        return e.adId;
+    case SourceColumn:
+        return sourceLabel(e.source);
+    case PlatformColumn:
+        return platformLabel(e.platform);
+    case OrganicColumn:
+        return e.organic ? tr("Yes") : tr("No");
+    case DeliveriesColumn:
+        return QString::number(e.deliveries);
     // A table cell shows one line; the full message stays in the entry.
-    case ErrorColumn: return e.errorMessage.simplified();
+    case ErrorColumn:
+        return e.errorMessage.simplified();
     }
     return {};
 }
@@ -100,16 +113,22 @@ QVariant LeadLogModel::data(const QModelIndex &index, int role) const
         return {};
     const LeadLogEntry &e = m_entries.at(index.row());
     switch (role) {
-    case Qt::DisplayRole: return displayText(e, index.column());
+    case Qt::DisplayRole:
+        return displayText(e, index.column());
     case Qt::TextAlignmentRole:
-        return static_cast<int>(Qt::AlignVCenter
-                                | (index.column() == DeliveriesColumn ? Qt::AlignRight
-                                                                      : Qt::AlignLeft));
-    case EntryIdRole: return e.id;
-    case LeadgenIdRole: return e.leadgenId;
-    case StatusRole: return int(e.status);
-    case ReceivedAtRole: return e.receivedAtMs;
-    default: return {};
+        return static_cast<int>(
+            Qt::AlignVCenter |
+            (index.column() == DeliveriesColumn ? Qt::AlignRight : Qt::AlignLeft));
+    case EntryIdRole:
+        return e.id;
+    case LeadgenIdRole:
+        return e.leadgenId;
+    case StatusRole:
+        return int(e.status);
+    case ReceivedAtRole:
+        return e.receivedAtMs;
+    default:
+        return {};
     }
 }
 
@@ -119,35 +138,54 @@ QVariant LeadLogModel::headerData(int section, Qt::Orientation orientation, int 
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
         switch (section) {
-        case ReceivedColumn: return tr("Received");
-        case CreatedColumn: return tr("Submitted");
-        case StatusColumn: return tr("Status");
-        case PageColumn: return tr("Page");
-        case FormColumn: return tr("Form");
-        case AdColumn: return tr("Ad");
-        case SourceColumn: return tr("Source");
-        case PlatformColumn: return tr("Platform");
-        case OrganicColumn: return tr("Organic");
-        case DeliveriesColumn: return tr("Deliveries");
-        case ErrorColumn: return tr("Error");
+        case ReceivedColumn:
+            return tr("Received");
+        case CreatedColumn:
+            return tr("Submitted");
+        case StatusColumn:
+            return tr("Status");
+        case PageColumn:
+            return tr("Page");
+        case FormColumn:
+            return tr("Form");
+        case AdColumn:
+            return tr("Ad");
+        case SourceColumn:
+            return tr("Source");
+        case PlatformColumn:
+            return tr("Platform");
+        case OrganicColumn:
+            return tr("Organic");
+        case DeliveriesColumn:
+            return tr("Deliveries");
+        case ErrorColumn:
+            return tr("Error");
         }
     } else if (role == Qt::ToolTipRole) {
         switch (section) {
-        case ReceivedColumn: return tr("When Leadkeeper stored the lead (your local time).");
+        case ReceivedColumn:
+            return tr("When Leadkeeper stored the lead (your local time).");
         case CreatedColumn:
             return tr("When the person submitted the form on Facebook or Instagram (your local "
                       "time).");
-        case StatusColumn: return tr("Where the lead is: Pending, Processed, Error, ...");
-        case PageColumn: return tr("The Facebook Page the lead came from (its Meta id).");
-        case FormColumn: return tr("The lead form that was filled in (its Meta id).");
-        case AdColumn: return tr("The ad that brought the lead (empty for organic leads).");
-        case SourceColumn: return tr("How the lead reached Leadkeeper.");
+        case StatusColumn:
+            return tr("Where the lead is: Pending, Processed, Error, ...");
+        case PageColumn:
+            return tr("The Facebook Page the lead came from (its Meta id).");
+        case FormColumn:
+            return tr("The lead form that was filled in (its Meta id).");
+        case AdColumn:
+            return tr("The ad that brought the lead (empty for organic leads).");
+        case SourceColumn:
+            return tr("How the lead reached Leadkeeper.");
         case PlatformColumn:
             return tr("Facebook or Instagram (known once the lead has been fetched from Meta).");
-        case OrganicColumn: return tr("Yes when the lead came without an ad.");
+        case OrganicColumn:
+            return tr("Yes when the lead came without an ad.");
         case DeliveriesColumn:
             return tr("How many times Meta sent this lead. Repeats are counted, never duplicated.");
-        case ErrorColumn: return tr("Why the lead failed, and what to do about it.");
+        case ErrorColumn:
+            return tr("Why the lead failed, and what to do about it.");
         }
     }
     return {};
@@ -196,14 +234,15 @@ void LeadLogModel::merge(QList<LeadLogEntry> fresh)
         e.fieldErrors.clear();
     }
 
-    // Both lists are in lead log order, so one walk finds the unchanged, changed, new and gone rows.
+    // Both lists are in lead log order, so one walk finds the unchanged, changed, new and gone
+    // rows.
     qsizetype row = 0;
     qsizetype next = 0;
     while (next < fresh.size()) {
         if (row == m_entries.size() || isNewer(fresh.at(next), m_entries.at(row))) {
             qsizetype end = next + 1;
-            while (end < fresh.size()
-                   && (row == m_entries.size() || isNewer(fresh.at(end), m_entries.at(row))))
+            while (end < fresh.size() &&
+                   (row == m_entries.size() || isNewer(fresh.at(end), m_entries.at(row))))
                 ++end;
             beginInsertRows({}, int(row), int(row + end - next - 1));
             m_entries.insert(row, end - next, LeadLogEntry{});
@@ -221,10 +260,10 @@ void LeadLogModel::merge(QList<LeadLogEntry> fresh)
         } else {
             // Same entry: runs of changed rows become one dataChanged each.
             qsizetype end = row;
-            while (end < m_entries.size() && next < fresh.size()
-                   && m_entries.at(end).id == fresh.at(next).id
-                   && m_entries.at(end).receivedAtMs == fresh.at(next).receivedAtMs
-                   && !sameValues(m_entries.at(end), fresh.at(next))) {
+            while (end < m_entries.size() && next < fresh.size() &&
+                   m_entries.at(end).id == fresh.at(next).id &&
+                   m_entries.at(end).receivedAtMs == fresh.at(next).receivedAtMs &&
+                   !sameValues(m_entries.at(end), fresh.at(next))) {
                 m_entries[end] = std::move(fresh[next]);
                 ++end;
                 ++next;
@@ -268,9 +307,8 @@ void LeadLogModel::requestRefresh()
 {
     if (m_refreshTimer.isActive())
         return;
-    const auto elapsed = std::chrono::milliseconds(m_sinceRefresh.isValid()
-                                                       ? m_sinceRefresh.elapsed()
-                                                       : kMinRefreshInterval.count());
+    const auto elapsed = std::chrono::milliseconds(
+        m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : kMinRefreshInterval.count());
     m_refreshTimer.start(elapsed >= kMinRefreshInterval ? std::chrono::milliseconds(0)
                                                         : kMinRefreshInterval - elapsed);
 }

@@ -19,8 +19,8 @@ namespace leadkeeper {
  *
  * Contract:
  * - A row is one lead log entry (one leadgen id). At most capacity() rows are held: the newest.
- *   Columns are the Column enum. Every cell is plain text in Qt::DisplayRole (lead and staff text is
- *   data: never HTML, never a tooltip); the custom roles give the typed values behind a row.
+ *   Columns are the Column enum. Every cell is plain text in Qt::DisplayRole (lead and staff text
+ * is data: never HTML, never a tooltip); the custom roles give the typed values behind a row.
  * - The model lives in, and is only called from, the GUI thread. It reads through a LeadLogStore on
  *   a connection it owns, with one indexed `ORDER BY received_at DESC, id DESC LIMIT capacity`
  *   query that runs to the end at once (no partially stepped SELECT holds back WAL checkpoints).

@@ -54,9 +54,8 @@ int runDesk(int argc, char **argv)
     ListenerThread listener(*settings);
     MainWindow window(&model, &listener);
     // The window shows it; the log keeps it for whoever runs the desk from a terminal or a session.
-    QObject::connect(&listener, &ListenerThread::failed, &listener, [](const QString &reason) {
-        qCWarning(lcDesk).noquote() << reason;
-    });
+    QObject::connect(&listener, &ListenerThread::failed, &listener,
+                     [](const QString &reason) { qCWarning(lcDesk).noquote() << reason; });
     listener.startAsync();
     window.show();
     const int code = QApplication::exec();

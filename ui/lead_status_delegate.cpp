@@ -27,12 +27,24 @@ QColor LeadStatusDelegate::statusColor(LeadStatus status, const QColor &base)
 {
     QColor c;
     switch (status) {
-    case LeadStatus::Pending: c = QColor(0x1d, 0x4e, 0xd8); break;      // blue: on its way
-    case LeadStatus::Unconfigured: c = QColor(0xb4, 0x53, 0x09); break; // amber: needs setup
-    case LeadStatus::Disabled: c = QColor(0x6b, 0x72, 0x80); break;     // grey: switched off
-    case LeadStatus::Processed: c = QColor(0x15, 0x80, 0x3d); break;    // green: done
-    case LeadStatus::Error: c = QColor(0xb9, 0x1c, 0x1c); break;        // red: needs a person
-    case LeadStatus::Loss: c = QColor(0x6b, 0x21, 0xa8); break;         // purple: given up on
+    case LeadStatus::Pending:
+        c = QColor(0x1d, 0x4e, 0xd8);
+        break; // blue: on its way
+    case LeadStatus::Unconfigured:
+        c = QColor(0xb4, 0x53, 0x09);
+        break; // amber: needs setup
+    case LeadStatus::Disabled:
+        c = QColor(0x6b, 0x72, 0x80);
+        break; // grey: switched off
+    case LeadStatus::Processed:
+        c = QColor(0x15, 0x80, 0x3d);
+        break; // green: done
+    case LeadStatus::Error:
+        c = QColor(0xb9, 0x1c, 0x1c);
+        break; // red: needs a person
+    case LeadStatus::Loss:
+        c = QColor(0x6b, 0x21, 0xa8);
+        break; // purple: given up on
     }
     // These are dark shades for light backgrounds; lift them on a dark theme.
     if (base.lightness() < 128)

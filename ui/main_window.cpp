@@ -128,12 +128,11 @@ void MainWindow::buildTable()
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     // What staff read first stays in view on a laptop screen: when, how it went, and why it failed;
     // the Meta ids and the details follow.
-    const QList<int> order = {LeadLogModel::ReceivedColumn,   LeadLogModel::StatusColumn,
-                              LeadLogModel::ErrorColumn,      LeadLogModel::PageColumn,
-                              LeadLogModel::FormColumn,       LeadLogModel::AdColumn,
-                              LeadLogModel::CreatedColumn,    LeadLogModel::PlatformColumn,
-                              LeadLogModel::OrganicColumn,    LeadLogModel::DeliveriesColumn,
-                              LeadLogModel::SourceColumn};
+    const QList<int> order = {
+        LeadLogModel::ReceivedColumn,   LeadLogModel::StatusColumn,   LeadLogModel::ErrorColumn,
+        LeadLogModel::PageColumn,       LeadLogModel::FormColumn,     LeadLogModel::AdColumn,
+        LeadLogModel::CreatedColumn,    LeadLogModel::PlatformColumn, LeadLogModel::OrganicColumn,
+        LeadLogModel::DeliveriesColumn, LeadLogModel::SourceColumn};
     for (int visual = 0; visual < order.size(); ++visual)
         columns->moveSection(columns->visualIndex(order.at(visual)), visual);
 
@@ -145,7 +144,8 @@ void MainWindow::buildTable()
     const QString id = QStringLiteral("1234567890123456");
     columns->resizeSection(LeadLogModel::ReceivedColumn, widthFor(time));
     columns->resizeSection(LeadLogModel::CreatedColumn, widthFor(time));
-    columns->resizeSection(LeadLogModel::StatusColumn, widthFor(QStringLiteral("Unconfigured")) + 24);
+    columns->resizeSection(LeadLogModel::StatusColumn,
+                           widthFor(QStringLiteral("Unconfigured")) + 24);
     columns->resizeSection(LeadLogModel::ErrorColumn, fm.averageCharWidth() * 60);
     columns->resizeSection(LeadLogModel::PageColumn, widthFor(id));
     columns->resizeSection(LeadLogModel::FormColumn, widthFor(id));
@@ -218,8 +218,9 @@ void MainWindow::buildEmptyState()
     connect(m_copyAddress, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_webhookUrl);
         m_copyAddress->setText(tr("Address copied"));
-        QTimer::singleShot(2000, m_copyAddress,
-                           [button = m_copyAddress] { button->setText(tr("Copy webhook address")); });
+        QTimer::singleShot(2000, m_copyAddress, [button = m_copyAddress] {
+            button->setText(tr("Copy webhook address"));
+        });
     });
     layout->addWidget(m_copyAddress, 0, Qt::AlignHCenter);
     layout->addSpacing(fontMetrics().height());
@@ -275,8 +276,8 @@ void MainWindow::showListenerFailed(const QString &reason)
     m_listenerStatus->setStyleSheet(QLatin1String(kBannerStyle));
     m_listenerStatus->setText(tr("Not receiving webhooks: %1").arg(reason));
     m_listenerStatus->setToolTip(QString());
-    m_emptyHint->setText(tr("Leads from Meta cannot arrive at this computer right now.\n%1")
-                             .arg(reason));
+    m_emptyHint->setText(
+        tr("Leads from Meta cannot arrive at this computer right now.\n%1").arg(reason));
     m_emptyNote->setText(tr("Leads stored by another Leadkeeper on the same database still "
                             "appear here."));
 }
@@ -285,9 +286,9 @@ void MainWindow::showLastWebhook(std::optional<qint64> receivedAtMs)
 {
     if (receivedAtMs && (!m_lastWebhookMs || *receivedAtMs > *m_lastWebhookMs))
         m_lastWebhookMs = receivedAtMs;
-    m_lastWebhook->setText(m_lastWebhookMs
-                               ? tr("Last webhook: %1").arg(LeadLogModel::formatTime(*m_lastWebhookMs))
-                               : tr("Last webhook: none yet"));
+    m_lastWebhook->setText(
+        m_lastWebhookMs ? tr("Last webhook: %1").arg(LeadLogModel::formatTime(*m_lastWebhookMs))
+                        : tr("Last webhook: none yet"));
 }
 
 void MainWindow::showRefreshResult(bool ok)
@@ -309,7 +310,8 @@ void MainWindow::showLeadCount()
     if (rows >= m_model->capacity())
         m_leadCount->setText(tr("Newest %1 leads").arg(QLocale().toString(rows)));
     else
-        m_leadCount->setText(rows == 1 ? tr("1 lead") : tr("%1 leads").arg(QLocale().toString(rows)));
+        m_leadCount->setText(rows == 1 ? tr("1 lead")
+                                       : tr("%1 leads").arg(QLocale().toString(rows)));
     m_leadCount->setVisible(!empty);
     m_pages->setCurrentIndex(empty ? 0 : 1);
 }

@@ -126,8 +126,10 @@ int runExport(const QStringList &arguments)
         return Failure;
     }
     QString tokens = secretsToo
-                         ? QStringLiteral("access tokens included: %1; the file is owner-only")
+                         ? QStringLiteral("access tokens included: %1%2")
                                .arg(summary.tokens)
+                               .arg(path == QLatin1String("-") ? QString()
+                                                               : QStringLiteral("; the file is owner-only"))
                          : QStringLiteral("access tokens left out; --with-secrets includes them");
     info(QStringLiteral("exported pages %1, forms %2 to %3 (%4)")
              .arg(summary.pages)

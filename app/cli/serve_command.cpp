@@ -37,7 +37,9 @@ int runServe(const QStringList &arguments)
     }
     {
         // Open (and migrate) once up front so a bad database is reported before anything listens.
-        auto db = Database::open(settings->databasePath(), &error);
+        Database::Options options;
+        options.busyTimeoutMs = settings->busyTimeoutMs();
+        auto db = Database::open(settings->databasePath(), options, &error);
         if (!db) {
             printError(error);
             return Failure;

@@ -3,12 +3,15 @@
 #include "processing/lead_mapper.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace leadkeeper {
 
@@ -73,6 +76,18 @@ FormMapping formFromRecord(const QSqlQuery &q)
     f.questions = q.value(4).toString().toUtf8();
     f.enabled = q.value(5).toInt() != 0;
     return f;
+}
+
+/// The five row columns from `first` on: question_key, lead_field, default_value, transform, mandatory.
+MappingRow rowFromRecord(const QSqlQuery &q, int first)
+{
+    MappingRow r;
+    r.questionKey = q.value(first).toString();
+    r.leadField = q.value(first + 1).toString();
+    r.defaultValue = q.value(first + 2).toString();
+    r.transform = q.value(first + 3).toString();
+    r.mandatory = q.value(first + 4).toInt() != 0;
+    return r;
 }
 
 } // namespace
@@ -224,13 +239,7 @@ bool ConfigStore::loadRows(QList<FormMapping> &forms, QString *error)
         const auto it = index.constFind(q.value(0).toLongLong());
         if (it == index.constEnd())
             continue;
-        MappingRow r;
-        r.questionKey = q.value(1).toString();
-        r.leadField = q.value(2).toString();
-        r.defaultValue = q.value(3).toString();
-        r.transform = q.value(4).toString();
-        r.mandatory = q.value(5).toInt() != 0;
-        forms[*it].rows << r;
+        forms[*it].rows << rowFromRecord(q, 1);
     }
     return true;
 }
@@ -285,15 +294,8 @@ std::optional<FormMapping> ConfigStore::form(qint64 pageConfigId, const QString 
         setError(error, readFailure(rows));
         return std::nullopt;
     }
-    while (rows.next()) {
-        MappingRow r;
-        r.questionKey = rows.value(0).toString();
-        r.leadField = rows.value(1).toString();
-        r.defaultValue = rows.value(2).toString();
-        r.transform = rows.value(3).toString();
-        r.mandatory = rows.value(4).toInt() != 0;
-        f.rows << r;
-    }
+    while (rows.next())
+        f.rows << rowFromRecord(rows, 0);
     return f;
 }
 
@@ -332,6 +334,24 @@ bool ConfigStore::inTransaction(const std::function<bool(QString *)> &work, QStr
     if (!m_db.commit()) {
         setError(error, writeFailure(m_db.lastError().text()));
         m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+bool ConfigStore::execOne(const QString &sql, const QVariantList &binds, const QString &notFound,
+                          QString *error)
+{
+    QSqlQuery q(m_db);
+    q.prepare(sql);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!q.exec()) {
+        setError(error, writeFailure(q.lastError().text()));
+        return false;
+    }
+    if (q.numRowsAffected() < 1) {
+        setError(error, notFound);
         return false;
     }
     return true;
@@ -451,36 +471,15 @@ bool ConfigStore::savePage(PageConfig &page, QString *error)
 
 bool ConfigStore::setPageEnabled(const QString &pageId, bool enabled, QString *error)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("UPDATE page_configs SET enabled = ?, updated_at = ? WHERE page_id = ?"));
-    q.addBindValue(enabled ? 1 : 0);
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    q.addBindValue(str(pageId));
-    if (!q.exec()) {
-        setError(error, writeFailure(q.lastError().text()));
-        return false;
-    }
-    if (q.numRowsAffected() < 1) {
-        setError(error, QStringLiteral("No page config has page id %1.").arg(pageId));
-        return false;
-    }
-    return true;
+    return execOne(QStringLiteral("UPDATE page_configs SET enabled = ?, updated_at = ? WHERE page_id = ?"),
+                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), str(pageId)},
+                   QStringLiteral("No page config has page id %1.").arg(pageId), error);
 }
 
 bool ConfigStore::removePage(const QString &pageId, QString *error)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("DELETE FROM page_configs WHERE page_id = ?"));
-    q.addBindValue(str(pageId));
-    if (!q.exec()) {
-        setError(error, writeFailure(q.lastError().text()));
-        return false;
-    }
-    if (q.numRowsAffected() < 1) {
-        setError(error, QStringLiteral("No page config has page id %1.").arg(pageId));
-        return false;
-    }
-    return true;
+    return execOne(QStringLiteral("DELETE FROM page_configs WHERE page_id = ?"), {str(pageId)},
+                   QStringLiteral("No page config has page id %1.").arg(pageId), error);
 }
 
 bool ConfigStore::saveForm(FormMapping &form, QString *error)
@@ -501,39 +500,17 @@ bool ConfigStore::saveForm(FormMapping &form, QString *error)
 bool ConfigStore::setFormEnabled(qint64 pageConfigId, const QString &formId, bool enabled,
                                  QString *error)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("UPDATE form_mappings SET enabled = ?, updated_at = ? "
-                             "WHERE page_config_id = ? AND form_id = ?"));
-    q.addBindValue(enabled ? 1 : 0);
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    q.addBindValue(pageConfigId);
-    q.addBindValue(str(formId));
-    if (!q.exec()) {
-        setError(error, writeFailure(q.lastError().text()));
-        return false;
-    }
-    if (q.numRowsAffected() < 1) {
-        setError(error, QStringLiteral("Form %1 is not mapped for this page.").arg(formId));
-        return false;
-    }
-    return true;
+    return execOne(QStringLiteral("UPDATE form_mappings SET enabled = ?, updated_at = ? "
+                                  "WHERE page_config_id = ? AND form_id = ?"),
+                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), pageConfigId, str(formId)},
+                   QStringLiteral("Form %1 is not mapped for this page.").arg(formId), error);
 }
 
 bool ConfigStore::removeForm(qint64 pageConfigId, const QString &formId, QString *error)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("DELETE FROM form_mappings WHERE page_config_id = ? AND form_id = ?"));
-    q.addBindValue(pageConfigId);
-    q.addBindValue(str(formId));
-    if (!q.exec()) {
-        setError(error, writeFailure(q.lastError().text()));
-        return false;
-    }
-    if (q.numRowsAffected() < 1) {
-        setError(error, QStringLiteral("Form %1 is not mapped for this page.").arg(formId));
-        return false;
-    }
-    return true;
+    return execOne(QStringLiteral("DELETE FROM form_mappings WHERE page_config_id = ? AND form_id = ?"),
+                   {pageConfigId, str(formId)},
+                   QStringLiteral("Form %1 is not mapped for this page.").arg(formId), error);
 }
 
 bool ConfigStore::replacePages(QList<PageWithForms> &pages, QString *error)

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariantList>
 
 #include <functional>
 #include <optional>
@@ -102,6 +103,9 @@ private:
     bool writeForm(FormMapping &form, qint64 nowMs, QString *error);
     bool loadRows(QList<FormMapping> &forms, QString *error);
     bool inTransaction(const std::function<bool(QString *)> &work, QString *error);
+    /// One bound statement that must touch at least one row, else `notFound`.
+    bool execOne(const QString &sql, const QVariantList &binds, const QString &notFound,
+                 QString *error);
 
     QSqlDatabase m_db;
 };

@@ -65,11 +65,11 @@ void lingerAndClose(QTcpSocket *socket)
     QTimer::singleShot(kLinger, socket, [socket] { socket->abort(); });
 }
 
-/// Where the header block ends in `data` (just past its empty line), or -1. Accepts CRLF and,
-/// like QHttpServer's parser, bare LF line ends.
-qsizetype headerEnd(const QByteArray &data)
+/// Where the header block ends in `data` (just past its empty line), or -1, looking at line ends
+/// from `from` on. Accepts CRLF and, like QHttpServer's parser, bare LF line ends.
+qsizetype headerEnd(const QByteArray &data, qsizetype from)
 {
-    for (qsizetype i = data.indexOf('\n'); i >= 0; i = data.indexOf('\n', i + 1)) {
+    for (qsizetype i = data.indexOf('\n', from); i >= 0; i = data.indexOf('\n', i + 1)) {
         if (i + 1 < data.size() && data.at(i + 1) == '\n')
             return i + 2;
         if (i + 2 < data.size() && data.at(i + 1) == '\r' && data.at(i + 2) == '\n')
@@ -135,7 +135,9 @@ private:
                 const qsizetype room = qMax<qsizetype>(0, m_limits.maxHeaderBytes + 1 - before);
                 const qsizetype take = qMin(chunk.size() - pos, room);
                 m_header.append(chunk.constData() + pos, take);
-                const qsizetype end = headerEnd(m_header);
+                // Only the new bytes and the line end before them need a look: a slow client
+                // sending a byte at a time must not cost a rescan of everything each time.
+                const qsizetype end = headerEnd(m_header, qMax<qsizetype>(0, before - 2));
                 if (end < 0 || end > m_limits.maxHeaderBytes) {
                     if (m_header.size() > m_limits.maxHeaderBytes)
                         return refuse(431, "Request Header Fields Too Large",
@@ -259,6 +261,10 @@ private:
 BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent)
     : QTcpServer(parent), m_limits(limits)
 {
+    // Qt's default backlog of 50 overflows when Meta (or a retry wave) opens many connections at
+    // once; the kernel then drops SYNs and the peer waits a second or more before it retries.
+    // Connections beyond the cap are still answered 503 right after accept().
+    setListenBacklogSize(qMax(511, m_limits.maxConnections));
 }
 
 void BoundedTcpServer::guardClosed()

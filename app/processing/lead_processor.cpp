@@ -121,20 +121,25 @@ LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOption
                 out.attempts += 1;
                 result.pageRetryAfterMs = e.retryAfterMs;
                 if (out.attempts >= m_policy.maxAttempts) {
+                    // The staff sentence of a transient error promises a retry; this one is final.
+                    const QString last = e.network ? (e.timedOut ? QStringLiteral("Meta did not answer in time")
+                                                                 : QStringLiteral("Meta could not be reached"))
+                                                   : QStringLiteral("Meta error %1").arg(e.codeText().isEmpty()
+                                                                                            ? QStringLiteral("HTTP %1").arg(e.httpStatus)
+                                                                                            : e.codeText());
                     return finish(LeadStatus::Error,
                                   QStringLiteral("Meta could not deliver this lead after %1 "
                                                  "attempts (last: %2). Process it again when Meta "
                                                  "answers again.")
                                       .arg(out.attempts)
-                                      .arg(e.staffMessage(pageName, entry->leadgenId)));
+                                      .arg(last));
                 }
                 out.nextAttemptAtMs = QDateTime::currentMSecsSinceEpoch()
                                       + m_policy.delayFor(out.attempts, e.retryAfterMs.value_or(0));
                 return finish(LeadStatus::Pending,
-                              QStringLiteral("Attempt %1 failed, will retry at %2: %3")
+                              QStringLiteral("Attempt %1 of %2 failed. %3")
                                   .arg(out.attempts)
-                                  .arg(QDateTime::fromMSecsSinceEpoch(*out.nextAttemptAtMs, Qt::UTC)
-                                           .toString(Qt::ISODate))
+                                  .arg(m_policy.maxAttempts)
                                   .arg(e.staffMessage(pageName, entry->leadgenId)));
             }
             return finish(LeadStatus::Error, e.staffMessage(pageName, entry->leadgenId));

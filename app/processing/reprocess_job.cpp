@@ -90,8 +90,12 @@ void ReprocessJob::feed()
 
 void ReprocessJob::onProcessed(qint64 entryId, const LeadProcessor::Result &result)
 {
-    if (!m_mine.remove(entryId))
+    if (!m_mine.remove(entryId)) {
+        // Another user of the engine (the dispatcher) freed a slot: use it.
+        if (m_running && !m_cancelled)
+            feed();
         return;
+    }
     if (!result.error.isEmpty() || result.write == ProcessingStore::WriteResult::Failed)
         ++m_summary.failed;
     else if (result.skipped || result.write == ProcessingStore::WriteResult::Stale)

@@ -1,4 +1,5 @@
 #include "lead_log_store.h"
+#include "write_transaction.h"
 
 #include <QSqlError>
 #include <QVariant>
@@ -100,15 +101,15 @@ LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
             return std::nullopt;
         }
     }
-    if (!m_db.transaction()) {
-        *error = QStringLiteral("The lead log cannot be written: %1").arg(m_db.lastError().text());
+    WriteTransaction transaction(m_db); // rolls back on every early return
+    if (!transaction.isOpen()) {
+        *error = QStringLiteral("The lead log cannot be written: %1").arg(transaction.errorText());
         return std::nullopt;
     }
     DeliveryOutcome outcome;
     auto fail = [&](const QSqlQuery &q) {
         *error = QStringLiteral("The lead log cannot be written: %1").arg(q.lastError().text());
         m_upsert.finish();
-        m_db.rollback();
         return std::nullopt;
     };
     for (const IncomingLead &lead : leads) {
@@ -141,9 +142,8 @@ LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
         ++outcome.stored;
         outcome.newLeadgenIds << lead.leadgenId;
     }
-    if (!m_db.commit()) {
-        *error = QStringLiteral("The lead log cannot be written: %1").arg(m_db.lastError().text());
-        m_db.rollback();
+    if (!transaction.commit()) {
+        *error = QStringLiteral("The lead log cannot be written: %1").arg(transaction.errorText());
         return std::nullopt;
     }
     return outcome;

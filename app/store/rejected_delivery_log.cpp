@@ -1,4 +1,5 @@
 #include "rejected_delivery_log.h"
+#include "write_transaction.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -20,8 +21,9 @@ bool RejectedDeliveryLog::record(RejectedDelivery delivery, const QByteArray &bo
         if (text->isNull())
             *text = QLatin1String(""); // Qt would bind a null string as SQL NULL
     }
-    if (!m_db.transaction()) {
-        *error = m_db.lastError().text();
+    WriteTransaction transaction(m_db); // rolls back unless committed
+    if (!transaction.isOpen()) {
+        *error = transaction.errorText();
         return false;
     }
     QSqlQuery q(m_db);
@@ -48,13 +50,11 @@ bool RejectedDeliveryLog::record(RejectedDelivery delivery, const QByteArray &bo
     } else {
         *error = q.lastError().text();
     }
-    if (!ok || !m_db.commit()) {
-        if (ok)
-            *error = m_db.lastError().text();
-        m_db.rollback();
+    if (ok && !transaction.commit()) {
+        *error = transaction.errorText();
         return false;
     }
-    return true;
+    return ok;
 }
 
 QList<RejectedDelivery> RejectedDeliveryLog::latest(int count, QString *error) const

@@ -6,6 +6,7 @@
 #include "leadkeeper_process.h"
 #include "store/database.h"
 #include "store/lead_log_store.h"
+#include "store/rejected_delivery_log.h"
 #include "temp_store.h"
 #include "webhook_bodies.h"
 
@@ -395,6 +396,38 @@ private Q_SLOTS:
             QCOMPARE(fileHash(db()), before);
             QVERIFY(!QFile::exists(db() + QStringLiteral("-wal")));
         }
+    }
+
+    void rejectedListsRefusals()
+    {
+        QVERIFY(populate({}));
+        {
+            QString error;
+            auto database = Database::open(db(), &error);
+            QVERIFY2(database, qPrintable(error));
+            RejectedDeliveryLog log(database->sql(), 100);
+            for (int i = 1; i <= 3; ++i) {
+                RejectedDelivery d;
+                d.receivedAtMs = 1763800000000 + i;
+                d.remoteAddress = QStringLiteral("203.0.113.9");
+                d.method = QStringLiteral("POST");
+                d.path = QStringLiteral("/webhooks/meta");
+                d.httpStatus = 401;
+                d.reason = QStringLiteral("=bad signature %1").arg(i);
+                QVERIFY(log.record(d, "{}", &error));
+            }
+        }
+        CliResult r = run({QStringLiteral("rejected"), QStringLiteral("--db"), db(), QStringLiteral("--format"),
+                           QStringLiteral("json"), QStringLiteral("--limit"), QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 0);
+        const QList<nlohmann::json> rows = jsonLines(r.out);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows.at(0).value("reason", std::string()), std::string("=bad signature 3"));
+        QVERIFY(rows.at(0).value("http_status", 0) == 401);
+        r = run({QStringLiteral("rejected"), QStringLiteral("--db"), db(), QStringLiteral("--format"),
+                 QStringLiteral("csv")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral(",'=bad signature 1,")), qPrintable(r.out));
     }
 
     void settingsCommandHidesSecrets()

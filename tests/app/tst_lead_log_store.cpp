@@ -3,6 +3,7 @@
 
 #include "store/database.h"
 #include "store/lead_log_store.h"
+#include "store/rejected_delivery_log.h"
 #include "temp_store.h"
 
 #include <QSqlQuery>
@@ -284,6 +285,36 @@ private Q_SLOTS:
         QCOMPARE(m_store->lastReceivedAt(LeadSource::Webhook, &error), std::optional<qint64>(5000));
         QCOMPARE(m_store->lastReceivedAt(LeadSource::Import, &error), std::optional<qint64>(7000));
         QVERIFY(!m_store->lastReceivedAt(LeadSource::Polling, &error));
+    }
+
+    void rejectedDeliveriesAreBounded()
+    {
+        RejectedDeliveryLog log(m_db->sql(), 10);
+        QString error;
+        for (int i = 1; i <= 15; ++i) {
+            RejectedDelivery d;
+            d.receivedAtMs = 1000 + i;
+            d.remoteAddress = QStringLiteral("203.0.113.%1").arg(i);
+            d.method = QStringLiteral("POST");
+            d.path = QStringLiteral("/webhooks/meta");
+            d.httpStatus = 401;
+            d.reason = QStringLiteral("bad signature %1").arg(i);
+            QVERIFY2(log.record(d, QByteArray(i == 15 ? 5000 : 10, 'x'), &error), qPrintable(error));
+        }
+        RejectedDelivery bare; // null strings are stored as '' (the columns are NOT NULL)
+        bare.httpStatus = 400;
+        QVERIFY2(log.record(bare, {}, &error), qPrintable(error));
+        QCOMPARE(count(QStringLiteral("rejected_deliveries")), 10);
+
+        const QList<RejectedDelivery> latest = log.latest(100, &error);
+        QCOMPARE(latest.size(), 10);
+        QCOMPARE(latest.at(0).httpStatus, 400);
+        QCOMPARE(latest.at(0).reason, QString());
+        QCOMPARE(latest.at(1).reason, QStringLiteral("bad signature 15"));
+        QCOMPARE(latest.at(1).bodySize, 5000);
+        QCOMPARE(latest.at(1).bodyExcerpt.size(), RejectedDeliveryLog::kExcerptBytes);
+        QCOMPARE(latest.at(9).reason, QStringLiteral("bad signature 7"));
+        QCOMPARE(log.latest(3, &error).size(), 3);
     }
 
     void findReportsAnUnknownId()

@@ -568,7 +568,7 @@ void TestProcessingPipeline::bulkReprocessReportsProgressAndCanBeCancelled()
     QSignalSpy progress(&job, &ReprocessJob::progress);
     QSignalSpy finished(&job, &ReprocessJob::finished);
     job.start();
-    QTRY_VERIFY_WITH_TIMEOUT(job.summary().processed >= 6, 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(job.summary().processed >= 6, qPrintable(job.summary().describe() + QStringLiteral(" graph requests: %1").arg(m_graph->requestCount())), 10000);
     job.cancel();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     const ReprocessSummary summary = job.summary();

@@ -9,7 +9,7 @@
 #include <QFile>
 #include <QLoggingCategory>
 #include <QProcess>
-#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -243,11 +243,6 @@ private slots:
         QFETCH(bool, hangingService);
         if (!SecretStore::keychainCompiledIn())
             QSKIP("built without QtKeychain");
-        const QString daemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
-        const QString binary = qEnvironmentVariable("LEADKEEPER_BINARY");
-        if (daemon.isEmpty() || binary.isEmpty())
-            QSKIP("needs dbus-daemon and LEADKEEPER_BINARY");
-
         QTemporaryDir temp;
         const QDir dir(temp.path());
         QString services;
@@ -257,11 +252,109 @@ private slots:
             QVERIFY(service.open(QIODevice::WriteOnly));
             service.write("[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/sleep 8\n");
             service.close();
-            services = QStringLiteral("<servicedir>%1</servicedir>").arg(dir.filePath(QStringLiteral("services")));
+            services = dir.filePath(QStringLiteral("services"));
         }
+        QProcess bus;
+        const QString address = startBus(bus, temp, services);
+        if (address.isEmpty())
+            QSKIP("needs dbus-daemon and LEADKEEPER_BINARY");
+
+        QElapsedTimer timer;
+        timer.start();
+        const auto [exitCode, output] = runLeadkeeper(temp, address, {QStringLiteral("config"), QStringLiteral("import"), emptyConfig(temp)});
+        const qint64 elapsed = timer.elapsed();
+        bus.terminate();
+        bus.waitForFinished(5000);
+        QCOMPARE(exitCode, 0);
+        QVERIFY2(output.contains(QLatin1String("secret store: file ")), qPrintable(output));
+        QVERIFY2(elapsed < 8000, qPrintable(QString::number(elapsed)));
+    }
+
+    // Where a Secret Service answers (gnome-keyring on our own bus), tokens go there and never to
+    // the file; a token left in the file from an earlier run is still found.
+    void aRealSecretServiceIsUsed()
+    {
+        if (!SecretStore::keychainCompiledIn())
+            QSKIP("built without QtKeychain");
+        const QString keyring = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
+        if (keyring.isEmpty())
+            QSKIP("needs gnome-keyring-daemon");
+        QTemporaryDir temp;
+        const QDir dir(temp.path());
+        QProcess bus;
+        const QString address = startBus(bus, temp, QString());
+        if (address.isEmpty())
+            QSKIP("needs dbus-daemon and LEADKEEPER_BINARY");
+        QProcess daemon;
+        daemon.setProcessEnvironment(childEnvironment(temp, address));
+        daemon.start(keyring, {QStringLiteral("--unlock"), QStringLiteral("--components=secrets"),
+                               QStringLiteral("--foreground")});
+        QVERIFY(daemon.waitForStarted());
+        daemon.write("test-keyring-password");
+        daemon.closeWriteChannel();
+        const auto stop = qScopeGuard([&] {
+            daemon.terminate();
+            daemon.waitForFinished(5000);
+            bus.terminate();
+            bus.waitForFinished(5000);
+        });
+        QTest::qWait(1000); // the daemon claims org.freedesktop.secrets
+
+        // A token stored by an earlier run without keychain, in the file.
+        const QString secretsDir = dir.filePath(QStringLiteral("config/Leadkeeper/leadkeeper"));
+        {
+            SecretStore old(fileOptions(secretsDir));
+            QString error;
+            QVERIFY(old.setToken(QStringLiteral("page:6"), QLatin1String(kOtherToken), &error));
+        }
+        QFile config(dir.filePath(QStringLiteral("pages.json")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        // (No raw string here: moc 6.4 loses track of a raw string ending in a quote.)
+        config.write(QByteArray("{\"format\": \"leadkeeper-config\", \"version\": 1, \"pages\": ["
+                                "{\"page_id\": \"5\", \"name\": \"Five\", \"access_token\": \"")
+                     + kToken + "\"}, {\"page_id\": \"6\", \"name\": \"Six\"}]}");
+        config.close();
+
+        auto [exitCode, output] = runLeadkeeper(temp, address, {QStringLiteral("config"), QStringLiteral("import"), config.fileName()});
+        QVERIFY2(exitCode == 0, qPrintable(output));
+        QVERIFY2(output.contains(QLatin1String("secret store: system keychain")), qPrintable(output));
+        QVERIFY2(!readAll(dir.filePath(QStringLiteral("config/Leadkeeper/leadkeeper/secrets.json"))).contains(kToken),
+                 "the token went to the keychain, not the file");
+
+        std::tie(exitCode, output) = runLeadkeeper(temp, address, {QStringLiteral("config"), QStringLiteral("export"), QStringLiteral("-"), QStringLiteral("--with-secrets")});
+        QCOMPARE(exitCode, 0);
+        QVERIFY2(output.contains(QLatin1String(kToken)), "read back from the keychain");
+        QVERIFY2(output.contains(QLatin1String(kOtherToken)), "an older token in the file is still found");
+    }
+
+private:
+    static QString emptyConfig(const QTemporaryDir &temp)
+    {
+        QFile empty(QDir(temp.path()).filePath(QStringLiteral("empty.json")));
+        if (!empty.open(QIODevice::WriteOnly))
+            return {};
+        empty.write(R"({"format": "leadkeeper-config", "version": 1, "pages": []})");
+        return empty.fileName();
+    }
+
+    static QByteArray readAll(const QString &path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+    /// Starts a private session bus (with `services` as its only activation folder, if any);
+    /// returns its address, or "" when this machine cannot run the test.
+    static QString startBus(QProcess &bus, const QTemporaryDir &temp, const QString &services)
+    {
+        const QString daemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
+        if (daemon.isEmpty() || qEnvironmentVariableIsEmpty("LEADKEEPER_BINARY"))
+            return {};
+        const QDir dir(temp.path());
         const QString socket = dir.filePath(QStringLiteral("bus"));
         QFile config(dir.filePath(QStringLiteral("bus.conf")));
-        QVERIFY(config.open(QIODevice::WriteOnly));
+        if (!config.open(QIODevice::WriteOnly))
+            return {};
         config.write(QStringLiteral(
                          "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\" "
                          "\"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
@@ -269,45 +362,53 @@ private slots:
                          "<auth>EXTERNAL</auth>%2<policy context=\"default\"><allow send_destination=\"*\" "
                          "eavesdrop=\"true\"/><allow eavesdrop=\"true\"/><allow own=\"*\"/></policy>"
                          "<limit name=\"service_start_timeout\">20000</limit></busconfig>\n")
-                         .arg(socket, services)
+                         .arg(socket, services.isEmpty() ? QString()
+                                                         : QStringLiteral("<servicedir>%1</servicedir>").arg(services))
                          .toUtf8());
         config.close();
-
-        QProcess bus;
         bus.start(daemon, {QStringLiteral("--config-file=") + config.fileName(), QStringLiteral("--nofork"),
                            QStringLiteral("--nopidfile")});
-        QVERIFY(bus.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(socket), 5000);
+        if (!bus.waitForStarted())
+            return {};
+        QElapsedTimer waited;
+        waited.start();
+        while (!QFile::exists(socket) && waited.elapsed() < 5000)
+            QTest::qWait(20);
+        return QFile::exists(socket) ? QStringLiteral("unix:path=") + socket : QString();
+    }
 
+    static QProcessEnvironment childEnvironment(const QTemporaryDir &temp, const QString &busAddress)
+    {
+        const QDir dir(temp.path());
+        dir.mkpath(QStringLiteral("runtime"));
+        QFile::setPermissions(dir.filePath(QStringLiteral("runtime")), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=") + socket);
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), busAddress);
         env.insert(QStringLiteral("HOME"), temp.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), dir.filePath(QStringLiteral("runtime")));
         env.remove(QStringLiteral("LEADKEEPER_SECRET_STORE"));
         env.remove(QStringLiteral("LEADKEEPER_CONFIG"));
         env.remove(QStringLiteral("DISPLAY"));
+        return env;
+    }
+
+    /// Runs the leadkeeper binary on the private bus; exit code (-1: hung) and stdout + stderr.
+    static std::pair<int, QString> runLeadkeeper(const QTemporaryDir &temp, const QString &busAddress,
+                                                 QStringList arguments)
+    {
+        arguments << QStringLiteral("--db") << QDir(temp.path()).filePath(QStringLiteral("leadkeeper.db"));
         QProcess child;
-        child.setProcessEnvironment(env);
-        QElapsedTimer timer;
-        timer.start();
-        QFile empty(dir.filePath(QStringLiteral("empty.json")));
-        QVERIFY(empty.open(QIODevice::WriteOnly));
-        empty.write(R"({"format": "leadkeeper-config", "version": 1, "pages": []})");
-        empty.close();
-        child.start(binary, {QStringLiteral("config"), QStringLiteral("import"), empty.fileName(),
-                             QStringLiteral("--db"), dir.filePath(QStringLiteral("leadkeeper.db"))});
-        const bool finished = child.waitForFinished(15000);
-        const qint64 elapsed = timer.elapsed();
-        if (!finished)
+        child.setProcessEnvironment(childEnvironment(temp, busAddress));
+        child.start(qEnvironmentVariable("LEADKEEPER_BINARY"), arguments);
+        if (!child.waitForFinished(15000)) {
             child.kill();
-        bus.terminate();
-        bus.waitForFinished(5000);
-        QVERIFY2(finished, "the probe hung");
-        const QString out = QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError());
-        QCOMPARE(child.exitCode(), 0);
-        QVERIFY2(out.contains(QLatin1String("secret store: file ")), qPrintable(out));
-        QVERIFY2(elapsed < 8000, qPrintable(QString::number(elapsed)));
+            child.waitForFinished();
+            return {-1, QStringLiteral("the leadkeeper binary hung")};
+        }
+        return {child.exitStatus() == QProcess::NormalExit ? child.exitCode() : -1,
+                QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError())};
     }
 };
 

@@ -151,9 +151,11 @@ private:
         QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE status <> "
                                              "'processed' AND lead_id IS NOT NULL")),
                  0);
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM outbox WHERE kind = 'call_dispatch'")),
+        QCOMPARE(m_box->count(
+                     QStringLiteral("SELECT COUNT(*) FROM outbox WHERE kind = 'call_dispatch'")),
                  processed);
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(DISTINCT lead_id) FROM outbox")), processed);
+        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(DISTINCT lead_id) FROM outbox")),
+                 processed);
     }
 
 private Q_SLOTS:
@@ -174,12 +176,14 @@ private Q_SLOTS:
         FormMapping acme = ProcessingSandbox::contactForm(kAcmeForm, QStringLiteral("Roof check"));
         QVERIFY(m_box->addPage(ProcessingSandbox::page(kAcmePage, QStringLiteral("Acme Roofing")),
                                {acme}, QString::fromLatin1(kAcmeToken)));
-        QVERIFY(m_box->addPage(ProcessingSandbox::page(kBoltPage, QStringLiteral("Bolt Plumbing"), false),
-                               {ProcessingSandbox::contactForm(kBoltForm, QStringLiteral("Leak call"))},
-                               QString::fromLatin1(kBoltToken)));
-        QVERIFY(m_box->addPage(ProcessingSandbox::page(kCedarPage, QStringLiteral("Cedar Windows")),
-                               {ProcessingSandbox::contactForm(kCedarForm, QStringLiteral("Quote"))},
-                               QString::fromLatin1(kCedarToken)));
+        QVERIFY(m_box->addPage(
+            ProcessingSandbox::page(kBoltPage, QStringLiteral("Bolt Plumbing"), false),
+            {ProcessingSandbox::contactForm(kBoltForm, QStringLiteral("Leak call"))},
+            QString::fromLatin1(kBoltToken)));
+        QVERIFY(
+            m_box->addPage(ProcessingSandbox::page(kCedarPage, QStringLiteral("Cedar Windows")),
+                           {ProcessingSandbox::contactForm(kCedarForm, QStringLiteral("Quote"))},
+                           QString::fromLatin1(kCedarToken)));
 
         m_env = cleanEnvironment(m_box->home());
         m_box->apply(m_env, m_graph->baseUrl());
@@ -193,26 +197,31 @@ private Q_SLOTS:
 
     void mixedBatchReachesEveryStatus()
     {
-        const QString ok = leadId(1), unknownPage = leadId(2), unmapped = leadId(3), disabled = leadId(4),
-                      badPhone = leadId(5), notFound = leadId(6), expired = leadId(7);
+        const QString ok = leadId(1), unknownPage = leadId(2), unmapped = leadId(3),
+                      disabled = leadId(4), badPhone = leadId(5), notFound = leadId(6),
+                      expired = leadId(7);
         m_graph->setLead(ok, graphLead(ok, kAcmeForm, QStringLiteral("+1 650-253-0000")));
-        m_graph->setLead(unknownPage, graphLead(unknownPage, kAcmeForm, QStringLiteral("+1 650-253-0000")));
-        m_graph->setLead(unmapped, graphLead(unmapped, kUnmappedForm, QStringLiteral("+1 650-253-0000")));
-        m_graph->setLead(disabled, graphLead(disabled, kBoltForm, QStringLiteral("+1 650-253-0000")));
+        m_graph->setLead(unknownPage,
+                         graphLead(unknownPage, kAcmeForm, QStringLiteral("+1 650-253-0000")));
+        m_graph->setLead(unmapped,
+                         graphLead(unmapped, kUnmappedForm, QStringLiteral("+1 650-253-0000")));
+        m_graph->setLead(disabled,
+                         graphLead(disabled, kBoltForm, QStringLiteral("+1 650-253-0000")));
         m_graph->setLead(badPhone, graphLead(badPhone, kAcmeForm, QStringLiteral("12345")));
         // notFound is never set: Graph answers its real 100/33.
-        m_graph->setLead(expired, graphLead(expired, kCedarForm, QStringLiteral("+1 650-253-0000")));
+        m_graph->setLead(expired,
+                         graphLead(expired, kCedarForm, QStringLiteral("+1 650-253-0000")));
         m_graph->failLead(expired, -1, 400, 190, 463);
 
         ServeProcess serve;
         QVERIFY(startServe(serve));
-        QVERIFY(post(serve, batchBody({change(ok, kAcmePage, kAcmeForm),
-                                       change(unknownPage, kUnknownPage, kAcmeForm),
-                                       change(unmapped, kAcmePage, kUnmappedForm),
-                                       change(disabled, kBoltPage, kBoltForm),
-                                       change(badPhone, kAcmePage, kAcmeForm),
-                                       change(notFound, kAcmePage, kAcmeForm),
-                                       change(expired, kCedarPage, kCedarForm)})));
+        QVERIFY(post(
+            serve,
+            batchBody(
+                {change(ok, kAcmePage, kAcmeForm), change(unknownPage, kUnknownPage, kAcmeForm),
+                 change(unmapped, kAcmePage, kUnmappedForm), change(disabled, kBoltPage, kBoltForm),
+                 change(badPhone, kAcmePage, kAcmeForm), change(notFound, kAcmePage, kAcmeForm),
+                 change(expired, kCedarPage, kCedarForm)})));
         // Stored and committed before the 200.
         QCOMPARE(total(), 7);
         QTRY_COMPARE_WITH_TIMEOUT(pending(), 0, kLongWaitMs);
@@ -226,9 +235,9 @@ private Q_SLOTS:
         QCOMPARE(m_box->status(expired), QStringLiteral("error"));
 
         // The Processed lead: exactly one Lead, phone in E.164, exact attribution ids.
-        const QList<QVariantList> leads = m_box->rows(
-            QStringLiteral("SELECT id, leadgen_id, customer_name, phone, email, attribution, source "
-                           "FROM leads"));
+        const QList<QVariantList> leads = m_box->rows(QStringLiteral(
+            "SELECT id, leadgen_id, customer_name, phone, email, attribution, source "
+            "FROM leads"));
         QCOMPARE(leads.size(), 1);
         const QVariantList &lead = leads.constFirst();
         QCOMPARE(lead.at(1).toString(), ok);
@@ -236,7 +245,8 @@ private Q_SLOTS:
         QCOMPARE(lead.at(3).toString(), QStringLiteral("+16502530000"));
         QCOMPARE(lead.at(4).toString(), QStringLiteral("jane.doe@example.com"));
         QCOMPARE(lead.at(6).toString(), QStringLiteral("meta_ads"));
-        const auto attribution = nlohmann::json::parse(lead.at(5).toString().toStdString(), nullptr, false);
+        const auto attribution =
+            nlohmann::json::parse(lead.at(5).toString().toStdString(), nullptr, false);
         QVERIFY2(attribution.is_object(), qPrintable(lead.at(5).toString()));
         // Ids as JSON strings with every digit (dumped, so a number would show without quotes).
         QCOMPARE(dumped(attribution, "ad_id"), quoted(kAdId));
@@ -248,7 +258,8 @@ private Q_SLOTS:
         QVERIFY2(dumped(attribution, "page_id") == quoted(kAcmePage),
                  qPrintable(QStringLiteral("attribution page_id should be the lead's page: %1")
                                 .arg(lead.at(5).toString())));
-        QCOMPARE(m_box->column(ok, QStringLiteral("lead_id")).toLongLong(), lead.at(0).toLongLong());
+        QCOMPARE(m_box->column(ok, QStringLiteral("lead_id")).toLongLong(),
+                 lead.at(0).toLongLong());
 
         const QList<QVariantList> outbox =
             m_box->rows(QStringLiteral("SELECT lead_id, kind, payload, status FROM outbox"));
@@ -256,26 +267,29 @@ private Q_SLOTS:
         QCOMPARE(outbox.constFirst().at(0).toLongLong(), lead.at(0).toLongLong());
         QCOMPARE(outbox.constFirst().at(1).toString(), QStringLiteral("call_dispatch"));
         QCOMPARE(outbox.constFirst().at(3).toString(), QStringLiteral("queued"));
-        const auto dispatch =
-            nlohmann::json::parse(outbox.constFirst().at(2).toString().toStdString(), nullptr, false);
+        const auto dispatch = nlohmann::json::parse(
+            outbox.constFirst().at(2).toString().toStdString(), nullptr, false);
         QCOMPARE(dumped(dispatch, "to_number"), QStringLiteral("\"+16502530000\""));
 
         // Unconfigured and Disabled are decided before Meta is asked anything.
         QCOMPARE(m_graph->requestCount(unknownPage), 0);
         QCOMPARE(m_graph->requestCount(unmapped), 0);
         QCOMPARE(m_graph->requestCount(disabled), 0);
-        const QString noPage = m_box->column(unknownPage, QStringLiteral("error_message")).toString();
+        const QString noPage =
+            m_box->column(unknownPage, QStringLiteral("error_message")).toString();
         QVERIFY2(noPage.contains(kUnknownPage), qPrintable(noPage));
         const QString noForm = m_box->column(unmapped, QStringLiteral("error_message")).toString();
         QVERIFY2(noForm.contains(kUnmappedForm) && noForm.contains(QStringLiteral("Acme Roofing")),
                  qPrintable(noForm));
         const QString off = m_box->column(disabled, QStringLiteral("error_message")).toString();
-        QVERIFY2(off.contains(QStringLiteral("Bolt Plumbing")) && off.contains(QStringLiteral("disabled")),
+        QVERIFY2(off.contains(QStringLiteral("Bolt Plumbing")) &&
+                     off.contains(QStringLiteral("disabled")),
                  qPrintable(off));
 
         // Bad phone: one structured error naming the phone field and the value as received.
         const auto fieldErrors = nlohmann::json::parse(
-            m_box->column(badPhone, QStringLiteral("field_errors")).toString().toStdString(), nullptr, false);
+            m_box->column(badPhone, QStringLiteral("field_errors")).toString().toStdString(),
+            nullptr, false);
         QVERIFY(fieldErrors.is_array());
         QCOMPARE(int(fieldErrors.size()), 1);
         QCOMPARE(dumped(fieldErrors.at(0), "field"), QStringLiteral("\"phone\""));
@@ -287,40 +301,57 @@ private Q_SLOTS:
 
         // Not found (100/33): a sentence a person can act on.
         const QString missing = m_box->column(notFound, QStringLiteral("error_message")).toString();
-        QVERIFY2(missing.contains(QStringLiteral("100/33")) && missing.contains(QStringLiteral("Acme Roofing"))
-                     && missing.contains(QStringLiteral("reprocess")),
+        QVERIFY2(missing.contains(QStringLiteral("100/33")) &&
+                     missing.contains(QStringLiteral("Acme Roofing")) &&
+                     missing.contains(QStringLiteral("reprocess")),
                  qPrintable(missing));
 
         // Expired token (190/463): names the page and says to renew the token.
         const QString renew = m_box->column(expired, QStringLiteral("error_message")).toString();
-        QVERIFY2(renew.contains(QStringLiteral("Cedar Windows")) && renew.contains(QStringLiteral("expired"))
-                     && renew.contains(QStringLiteral("Renew")) && renew.contains(QStringLiteral("190/463")),
+        QVERIFY2(renew.contains(QStringLiteral("Cedar Windows")) &&
+                     renew.contains(QStringLiteral("expired")) &&
+                     renew.contains(QStringLiteral("Renew")) &&
+                     renew.contains(QStringLiteral("190/463")),
                  qPrintable(renew));
         // Permanent failures are not retried.
         QCOMPARE(m_graph->requestCount(expired), 1);
         QCOMPARE(m_graph->requestCount(notFound), 1);
         // The page token travelled, and it is not in any stored message.
-        QVERIFY(m_box->count(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE error_message LIKE ?"),
-                             {QStringLiteral("%EAA%")})
-                == 0);
+        QVERIFY(
+            m_box->count(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE error_message LIKE ?"),
+                         {QStringLiteral("%EAA%")}) == 0);
 
         // Every status change has its history row.
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(DISTINCT lead_log_id) FROM lead_log_history "
-                                             "WHERE from_status = 'pending' AND to_status <> 'pending'")),
+        QCOMPARE(m_box->count(
+                     QStringLiteral("SELECT COUNT(DISTINCT lead_log_id) FROM lead_log_history "
+                                    "WHERE from_status = 'pending' AND to_status <> 'pending'")),
                  7);
+        verifyLeadsConsistent();
+
+        // Meta delivers the processed lead again: counted, not processed or fetched a second time.
+        QVERIFY(post(serve, batchBody({change(ok, kAcmePage, kAcmeForm)})));
+        QCOMPARE(m_box->column(ok, QStringLiteral("deliveries")).toInt(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(serve.stderrText().contains(QStringLiteral("redelivery")),
+                                 kLongWaitMs);
+        QCOMPARE(m_box->status(ok), QStringLiteral("processed"));
+        QCOMPARE(m_graph->requestCount(ok), 1);
+        QCOMPARE(total(), 7);
         verifyLeadsConsistent();
 
         QVERIFY(serve.sendSignal(SIGTERM));
         QCOMPARE(serve.waitForExit(), std::optional<int>(0));
-        QVERIFY2(!serve.stderrText().contains(QString::fromLatin1(kAcmeToken)), "a token reached the log");
+        QVERIFY2(!serve.stderrText().contains(QString::fromLatin1(kAcmeToken)),
+                 "a token reached the log");
     }
 
     void transientFailuresAreRetried()
     {
         const QString recovers = leadId(11), exhausted = leadId(12);
-        m_graph->setLead(recovers, graphLead(recovers, kAcmeForm, QStringLiteral("+1 650-253-0000")));
-        m_graph->setLead(exhausted, graphLead(exhausted, kAcmeForm, QStringLiteral("+1 650-253-0000")));
-        m_graph->failLead(recovers, 2, 500, 2); // two temporary Graph failures, then the lead
+        m_graph->setLead(recovers,
+                         graphLead(recovers, kAcmeForm, QStringLiteral("+1 650-253-0000")));
+        m_graph->setLead(exhausted,
+                         graphLead(exhausted, kAcmeForm, QStringLiteral("+1 650-253-0000")));
+        m_graph->failLead(recovers, 2, 500, 2);   // two temporary Graph failures, then the lead
         m_graph->failLead(exhausted, -1, 500, 1); // never recovers
 
         ServeProcess serve;
@@ -332,19 +363,23 @@ private Q_SLOTS:
         QCOMPARE(m_box->status(recovers), QStringLiteral("processed"));
         QCOMPARE(m_graph->requestCount(recovers), 3);
         QCOMPARE(m_box->column(recovers, QStringLiteral("attempts")).toInt(), 2);
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM lead_log_history h JOIN lead_log l ON "
-                                             "l.id = h.lead_log_id WHERE l.leadgen_id = ? AND "
-                                             "h.from_status = 'pending' AND h.to_status = 'pending' AND "
-                                             "h.message LIKE 'Graph API transient error 2%'"),
-                              {recovers}),
+        QCOMPARE(m_box->count(
+                     QStringLiteral("SELECT COUNT(*) FROM lead_log_history h JOIN lead_log l ON "
+                                    "l.id = h.lead_log_id WHERE l.leadgen_id = ? AND "
+                                    "h.from_status = 'pending' AND h.to_status = 'pending' AND "
+                                    "h.message LIKE 'Graph API transient error 2%'"),
+                     {recovers}),
                  2);
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM leads WHERE leadgen_id = ?"), {recovers}), 1);
+        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM leads WHERE leadgen_id = ?"),
+                              {recovers}),
+                 1);
 
         // LEADKEEPER_MAX_ATTEMPTS=3: three fetches, then Error (a dead letter, reprocessable).
         QCOMPARE(m_box->status(exhausted), QStringLiteral("error"));
         QCOMPARE(m_graph->requestCount(exhausted), 3);
         QCOMPARE(m_box->column(exhausted, QStringLiteral("attempts")).toInt(), 3);
-        const QString message = m_box->column(exhausted, QStringLiteral("error_message")).toString();
+        const QString message =
+            m_box->column(exhausted, QStringLiteral("error_message")).toString();
         QVERIFY2(message.contains(QStringLiteral("3 attempts")), qPrintable(message));
         QVERIFY(m_box->column(exhausted, QStringLiteral("next_attempt_at")).isNull());
         verifyLeadsConsistent();
@@ -359,7 +394,8 @@ private Q_SLOTS:
         QList<LeadgenChange> changes;
         for (int i = 0; i < kLeads; ++i) {
             const QString id = leadId(100 + i);
-            m_graph->setLead(id, graphLead(id, kAcmeForm, QStringLiteral("+1 650-253-%1").arg(1000 + i)));
+            m_graph->setLead(
+                id, graphLead(id, kAcmeForm, QStringLiteral("+1 650-253-%1").arg(1000 + i)));
             changes << change(id, kAcmePage, kAcmeForm);
         }
         m_graph->setDelayMs(300); // each fetch keeps its lead in hand for a while
@@ -371,7 +407,8 @@ private Q_SLOTS:
             QVERIFY(post(serve, batchBody(changes)));
             QCOMPARE(total(), kLeads);
             // Some leads are done and others are in hand: that is when the power goes.
-            QTRY_VERIFY_WITH_TIMEOUT(m_box->statusCount(QStringLiteral("processed")) >= 1, kLongWaitMs);
+            QTRY_VERIFY_WITH_TIMEOUT(m_box->statusCount(QStringLiteral("processed")) >= 1,
+                                     kLongWaitMs);
             QVERIFY(serve.sendSignal(SIGKILL));
             QVERIFY(!serve.waitForExit().has_value());
             QCOMPARE(serve.exitStatus(), QProcess::CrashExit);
@@ -387,16 +424,19 @@ private Q_SLOTS:
         m_graph->setDelayMs(20);
         ServeProcess again;
         QVERIFY(startServe(again));
-        QTRY_COMPARE_WITH_TIMEOUT(m_box->statusCount(QStringLiteral("processed")), qint64(kLeads), kLongWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_box->statusCount(QStringLiteral("processed")), qint64(kLeads),
+                                  kLongWaitMs);
         QCOMPARE(pending(), 0);
         QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM leads")), qint64(kLeads));
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(DISTINCT leadgen_id) FROM leads")), qint64(kLeads));
+        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(DISTINCT leadgen_id) FROM leads")),
+                 qint64(kLeads));
         QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM outbox")), qint64(kLeads));
         verifyLeadsConsistent();
         // No phone went to the wrong Lead.
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM leads WHERE phone = '+1650253' || "
-                                             "(1000 + CAST(substr(leadgen_id, -3) AS INTEGER) - 100)")),
-                 qint64(kLeads));
+        QCOMPARE(
+            m_box->count(QStringLiteral("SELECT COUNT(*) FROM leads WHERE phone = '+1650253' || "
+                                        "(1000 + CAST(substr(leadgen_id, -3) AS INTEGER) - 100)")),
+            qint64(kLeads));
 
         QVERIFY(again.sendSignal(SIGTERM));
         QCOMPARE(again.waitForExit(), std::optional<int>(0));
@@ -428,18 +468,21 @@ private Q_SLOTS:
                 inHand << id;
         QVERIFY(!inHand.isEmpty());
         QCOMPARE(serve.waitForExit(), std::optional<int>(0));
-        QVERIFY2(serve.stderrText().contains(QStringLiteral("stopped")), qPrintable(serve.stderrText()));
+        QVERIFY2(serve.stderrText().contains(QStringLiteral("stopped")),
+                 qPrintable(serve.stderrText()));
 
         // Nothing half-written: each lead is Pending, or Processed with its Lead.
-        QCOMPARE(m_box->statusCount(QStringLiteral("pending")) + m_box->statusCount(QStringLiteral("processed")),
+        QCOMPARE(m_box->statusCount(QStringLiteral("pending")) +
+                     m_box->statusCount(QStringLiteral("processed")),
                  qint64(kLeads));
         verifyLeadsConsistent();
         // The leads in hand were finished, not dropped.
         for (const QString &id : std::as_const(inHand))
             QVERIFY2(m_box->status(id) == QLatin1String("processed"), qPrintable(id));
         // The others wait, untouched, for the next start.
-        QCOMPARE(m_box->count(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE status = 'pending' AND "
-                                             "(attempts <> 0 OR error_message <> '')")),
+        QCOMPARE(m_box->count(
+                     QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE status = 'pending' AND "
+                                    "(attempts <> 0 OR error_message <> '')")),
                  0);
     }
 };

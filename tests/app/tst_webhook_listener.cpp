@@ -15,16 +15,19 @@
 #include "version.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTest>
 #include <QUrl>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -634,6 +637,73 @@ private Q_SLOTS:
         QCOMPARE(leadCount(), 0);
         // Real deliveries are not held back by it.
         QCOMPARE(postSigned(singleLeadBody(QStringLiteral("131313131313131"))).status, 200);
+    }
+
+    void stopClosesConnectionsAndStartWorksAgain()
+    {
+        startListener();
+        HttpTestClient client(QStringLiteral("127.0.0.1"), m_listener->port());
+        QVERIFY(client.connectToServer());
+        QCOMPARE(client.postWebhook(singleLeadBody(QStringLiteral("141414141414141")), kSecret).status,
+                 200);
+        const quint16 oldPort = m_listener->port();
+        m_listener->stop();
+        QVERIFY(!m_listener->isListening());
+        QVERIFY(client.waitForClose(10000));
+        m_listener->stop(); // idempotent
+
+        QString error;
+        QVERIFY2(m_listener->start(&error), qPrintable(error));
+        QVERIFY(m_listener->port() != 0);
+        HttpTestClient again(QStringLiteral("127.0.0.1"), m_listener->port());
+        QVERIFY(again.connectToServer());
+        QCOMPARE(again.postWebhook(singleLeadBody(QStringLiteral("141414141414142")), kSecret).status,
+                 200);
+        QCOMPARE(leadCount(), 2);
+        // The old port is free again: nothing was left listening on it.
+        QTcpServer reuse;
+        QVERIFY2(reuse.listen(QHostAddress::LocalHost, oldPort), qPrintable(reuse.errorString()));
+    }
+
+    void startReportsWhatToFix()
+    {
+        m_store = std::make_unique<TempStore>();
+        QTcpServer occupant;
+        QVERIFY(occupant.listen(QHostAddress::LocalHost));
+        Settings settings = m_store->settings();
+        settings.set("listener/address", QStringLiteral("127.0.0.1:%1").arg(occupant.serverPort()));
+        ListenerThread busyPort(settings);
+        QSignalSpy failed(&busyPort, &ListenerThread::failed);
+        QString error;
+        QVERIFY(!busyPort.start(&error));
+        QVERIFY2(error.contains(QString::number(occupant.serverPort())), qPrintable(error));
+        QVERIFY(!busyPort.isListening());
+        QCOMPARE(failed.size(), 1);
+
+        Settings badDb = m_store->settings();
+        badDb.set("store/database", m_store->dir() + QStringLiteral("/not-a-db.txt"));
+        {
+            QFile junk(m_store->dir() + QStringLiteral("/not-a-db.txt"));
+            QVERIFY(junk.open(QIODevice::WriteOnly));
+            junk.write(QByteArray(4096, 'x'));
+        }
+        ListenerThread brokenStore(badDb);
+        error.clear();
+        QVERIFY(!brokenStore.start(&error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void startAsyncReportsTheAddress()
+    {
+        m_store = std::make_unique<TempStore>();
+        m_listener = std::make_unique<ListenerThread>(m_store->settings());
+        QSignalSpy started(m_listener.get(), &ListenerThread::started);
+        m_listener->startAsync();
+        QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, 10000);
+        QVERIFY(m_listener->isListening());
+        QCOMPARE(started.first().at(0).toString(), m_listener->address());
+        QVERIFY(m_listener->address().startsWith(QLatin1String("127.0.0.1:")));
+        QCOMPARE(httpRequest(m_listener->port(), "GET", "/healthz").status, 200);
     }
 
     void keepAliveConnectionServesManyRequests()

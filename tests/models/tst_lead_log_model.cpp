@@ -108,8 +108,8 @@ LeadLogModel *TestLeadLogModel::makeModel(int capacity)
         return nullptr;
     }
     m_model = std::make_unique<LeadLogModel>(std::move(*db), capacity);
-    new QAbstractItemModelTester(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest,
-                                 m_model.get());
+    new QAbstractItemModelTester(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
     return m_model.get();
 }
 
@@ -120,7 +120,7 @@ void TestLeadLogModel::store(const QList<IncomingLead> &leads, qint64 receivedAt
     QVERIFY2(outcome, qPrintable(error));
 }
 
-// Stands in for the processing pipeline, which does not exist yet: it sets statuses and errors.
+// Sets columns the way the processing pipeline would, to reach every status and text directly.
 void TestLeadLogModel::exec(const QString &sql)
 {
     QSqlQuery q(m_writerDb->sql());
@@ -159,37 +159,37 @@ void TestLeadLogModel::columnTexts_data()
     QTest::addColumn<QString>("expected");
 
     const QString none;
-    QTest::newRow("received, local time") << none << int(LeadLogModel::ReceivedColumn)
-                                          << "2025-11-22 14:03:05";
-    QTest::newRow("submitted, local time") << none << int(LeadLogModel::CreatedColumn)
-                                           << "2025-11-22 14:01:00";
-    QTest::newRow("submitted, unknown") << "created_at = NULL" << int(LeadLogModel::CreatedColumn)
-                                        << "";
+    QTest::newRow("received, local time")
+        << none << int(LeadLogModel::ReceivedColumn) << "2025-11-22 14:03:05";
+    QTest::newRow("submitted, local time")
+        << none << int(LeadLogModel::CreatedColumn) << "2025-11-22 14:01:00";
+    QTest::newRow("submitted, unknown")
+        << "created_at = NULL" << int(LeadLogModel::CreatedColumn) << "";
     QTest::newRow("status pending") << none << int(LeadLogModel::StatusColumn) << "Pending";
-    QTest::newRow("status unconfigured") << "status = 'unconfigured'"
-                                         << int(LeadLogModel::StatusColumn) << "Unconfigured";
-    QTest::newRow("status disabled") << "status = 'disabled'" << int(LeadLogModel::StatusColumn)
-                                     << "Disabled";
-    QTest::newRow("status processed") << "status = 'processed'" << int(LeadLogModel::StatusColumn)
-                                      << "Processed";
+    QTest::newRow("status unconfigured")
+        << "status = 'unconfigured'" << int(LeadLogModel::StatusColumn) << "Unconfigured";
+    QTest::newRow("status disabled")
+        << "status = 'disabled'" << int(LeadLogModel::StatusColumn) << "Disabled";
+    QTest::newRow("status processed")
+        << "status = 'processed'" << int(LeadLogModel::StatusColumn) << "Processed";
     QTest::newRow("status error") << "status = 'error'" << int(LeadLogModel::StatusColumn)
                                   << "Error";
     QTest::newRow("status loss") << "status = 'loss'" << int(LeadLogModel::StatusColumn) << "Loss";
-    QTest::newRow("page id, exact digits") << none << int(LeadLogModel::PageColumn)
-                                           << "1029384756473829";
+    QTest::newRow("page id, exact digits")
+        << none << int(LeadLogModel::PageColumn) << "1029384756473829";
     QTest::newRow("form id") << none << int(LeadLogModel::FormColumn) << "5647382910564738";
-    QTest::newRow("ad id, 19 digits") << none << int(LeadLogModel::AdColumn)
-                                      << "6120000000000000001";
+    QTest::newRow("ad id, 19 digits")
+        << none << int(LeadLogModel::AdColumn) << "6120000000000000001";
     QTest::newRow("ad, organic") << "ad_id = '', organic = 1" << int(LeadLogModel::AdColumn) << "";
     QTest::newRow("source webhook") << none << int(LeadLogModel::SourceColumn) << "Webhook";
-    QTest::newRow("source import") << "source = 'import'" << int(LeadLogModel::SourceColumn)
-                                   << "Import";
+    QTest::newRow("source import")
+        << "source = 'import'" << int(LeadLogModel::SourceColumn) << "Import";
     QTest::newRow("source api") << "source = 'api'" << int(LeadLogModel::SourceColumn) << "API";
     QTest::newRow("platform not known yet") << none << int(LeadLogModel::PlatformColumn) << "";
-    QTest::newRow("platform facebook") << "platform = 'facebook'"
-                                       << int(LeadLogModel::PlatformColumn) << "Facebook";
-    QTest::newRow("platform instagram") << "platform = 'instagram'"
-                                        << int(LeadLogModel::PlatformColumn) << "Instagram";
+    QTest::newRow("platform facebook")
+        << "platform = 'facebook'" << int(LeadLogModel::PlatformColumn) << "Facebook";
+    QTest::newRow("platform instagram")
+        << "platform = 'instagram'" << int(LeadLogModel::PlatformColumn) << "Instagram";
     QTest::newRow("organic no") << none << int(LeadLogModel::OrganicColumn) << "No";
     QTest::newRow("organic yes") << "organic = 1" << int(LeadLogModel::OrganicColumn) << "Yes";
     QTest::newRow("deliveries") << "deliveries = 3" << int(LeadLogModel::DeliveriesColumn) << "3";
@@ -381,7 +381,8 @@ void TestLeadLogModel::mergeMatchesTheStoreAfterMixedChanges()
             exec(QStringLiteral("UPDATE lead_log SET deliveries = deliveries + 1 WHERE id = %1")
                      .arg(1 + random.bounded(nextId)));
         for (int n = random.bounded(3); n > 0; --n)
-            exec(QStringLiteral("DELETE FROM lead_log WHERE id = %1").arg(1 + random.bounded(nextId)));
+            exec(QStringLiteral("DELETE FROM lead_log WHERE id = %1")
+                     .arg(1 + random.bounded(nextId)));
         QVERIFY(model->refresh());
 
         LeadLogFilter filter;
@@ -466,7 +467,8 @@ void TestLeadLogModel::lastReceivedAt()
     store({incoming(QStringLiteral("1"))}, kReceived);
     store({incoming(QStringLiteral("2"), LeadSource::Import)}, kReceived + 1000);
     QVERIFY(model->refresh());
-    // The one row held is the import; the webhook is older than the window and comes from the store.
+    // The one row held is the import; the webhook is older than the window and comes from the
+    // store.
     QCOMPARE(model->newestReceivedAt(LeadSource::Import).value_or(-1), kReceived + 1000);
     QVERIFY(!model->newestReceivedAt(LeadSource::Webhook));
     QCOMPARE(model->lastReceivedAt(LeadSource::Webhook).value_or(-1), kReceived);

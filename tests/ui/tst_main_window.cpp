@@ -190,16 +190,16 @@ void TestMainWindow::commitsByAnotherProcessAppear()
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
     store({incoming(QStringLiteral("77"), LeadSource::Webhook)}, receivedAt);
     QTRY_VERIFY_WITH_TIMEOUT(m_model->rowCount() == 1, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(label("lastWebhookStatus")->text(),
-                              QStringLiteral("Last webhook: ") + LeadLogModel::formatTime(receivedAt),
-                              5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        label("lastWebhookStatus")->text(),
+        QStringLiteral("Last webhook: ") + LeadLogModel::formatTime(receivedAt), 5000);
 
     QSqlQuery q(m_writerDb->sql());
     QVERIFY2(q.exec(QStringLiteral("UPDATE lead_log SET status = 'processed', updated_at = "
                                    "updated_at + 1")),
              qPrintable(q.lastError().text()));
-    QTRY_COMPARE_WITH_TIMEOUT(
-        m_model->index(0, LeadLogModel::StatusColumn).data().toString(), "Processed", 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->index(0, LeadLogModel::StatusColumn).data().toString(),
+                              "Processed", 5000);
 }
 
 void TestMainWindow::leadTextIsShownLiterally()
@@ -262,7 +262,8 @@ void TestMainWindow::newLeadsKeepScrolledRowsInView()
     QScrollBar *bar = view->verticalScrollBar();
     bar->setValue(100);
     QCOMPARE(bar->value(), 100);
-    const QString topBefore = view->indexAt(QPoint(4, 4)).data(LeadLogModel::LeadgenIdRole).toString();
+    const QString topBefore =
+        view->indexAt(QPoint(4, 4)).data(LeadLogModel::LeadgenIdRole).toString();
     view->selectRow(105);
     const QString selected = m_model->index(105, 0).data(LeadLogModel::LeadgenIdRole).toString();
 
