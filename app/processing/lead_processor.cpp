@@ -69,7 +69,14 @@ LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOption
     };
 
     ConfigStore config(m_db);
-    const auto found = config.lookup(entry->pageId, entry->formId);
+    QString lookupError;
+    const auto found = config.lookup(entry->pageId, entry->formId, &lookupError);
+    if (!found && !lookupError.isEmpty()) {
+        // The store could not be read (e.g. locked): not the lead's fault; it stays as it is and
+        // is picked up again.
+        result.error = QStringLiteral("The page configuration cannot be read: %1").arg(lookupError);
+        return result;
+    }
     if (!found) {
         return finish(LeadStatus::Unconfigured,
                       QStringLiteral("No page is set up for Facebook page id %1. Add the page "
@@ -105,13 +112,31 @@ LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOption
     if (payload.isEmpty() || options.refetch) {
         QString secretError;
         const QByteArray token = m_secrets.token(page.tokenRef, &secretError).value_or(QString()).toUtf8();
+        if (!secretError.isEmpty()) {
+            // The keychain did not answer: transient, retried like a network failure.
+            out.attempts += 1;
+            if (out.attempts >= m_policy.maxAttempts) {
+                return finish(LeadStatus::Error,
+                              QStringLiteral("The access token of page %1 could not be read after %2 "
+                                             "attempts (%3). Check the system keychain, then process "
+                                             "the lead again.")
+                                  .arg(pageName)
+                                  .arg(out.attempts)
+                                  .arg(secretError));
+            }
+            out.nextAttemptAtMs = QDateTime::currentMSecsSinceEpoch() + m_policy.delayFor(out.attempts);
+            return finish(LeadStatus::Pending,
+                          QStringLiteral("Attempt %1 of %2 failed: the access token of page %3 could "
+                                         "not be read (%4). Leadkeeper will retry automatically.")
+                              .arg(out.attempts)
+                              .arg(m_policy.maxAttempts)
+                              .arg(pageName, secretError));
+        }
         if (token.isEmpty()) {
             return finish(LeadStatus::Error,
-                          QStringLiteral("Page %1 has no access token%2. Enter the page access "
-                                         "token under Pages, then process the lead again.")
-                              .arg(pageName, secretError.isEmpty()
-                                                 ? QString()
-                                                 : QStringLiteral(" (%1)").arg(secretError)));
+                          QStringLiteral("Page %1 has no access token. Enter the page access token "
+                                         "under Pages, then process the lead again.")
+                              .arg(pageName));
         }
         const auto fetched = m_graph.fetchLead(entry->leadgenId, token);
         if (!fetched.ok()) {
