@@ -4,6 +4,8 @@
 #include "ingest/listener_thread.h"
 #include "lead_log_model.h"
 #include "main_window.h"
+#include "processing/processing_dispatcher.h"
+#include "processing/processing_engine.h"
 #include "store/database.h"
 
 #include <QApplication>
@@ -57,9 +59,21 @@ int runDesk(int argc, char **argv)
     QObject::connect(&listener, &ListenerThread::failed, &listener,
                      [](const QString &reason) { qCWarning(lcDesk).noquote() << reason; });
     listener.startAsync();
+
+    // The desk processes leads like `leadkeeper serve` (on worker threads, never this one); with a
+    // serve instance on the same database both may work, and a lead is still processed once.
+    ProcessingEngine engine(ProcessingEngine::configFrom(*settings));
+    ProcessingDispatcher dispatcher(engine, settings->databasePath());
+    QObject::connect(&listener, &ListenerThread::deliveryStored, &dispatcher,
+                     &ProcessingDispatcher::wake);
+    QObject::connect(&engine, &ProcessingEngine::processed, &model, &LeadLogModel::requestRefresh);
+    if (!dispatcher.start(&error))
+        qCWarning(lcDesk).noquote() << "processing does not run:" << error;
+
     window.show();
     const int code = QApplication::exec();
     listener.stop();
+    dispatcher.stop();
     return code;
 }
 

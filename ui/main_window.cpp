@@ -260,7 +260,6 @@ void MainWindow::showListening(const QString &address)
     m_copyAddress->show();
     m_listenerStatus->setStyleSheet(QString());
     m_listenerStatus->setText(tr("Listening on %1").arg(url));
-    m_listenerStatus->setToolTip(QString());
     m_emptyHint->setText(tr("Point Meta's webhook at %1").arg(url));
     QString note = tr("New leads appear here the moment they arrive.");
     if (isLoopback(address))
@@ -275,7 +274,6 @@ void MainWindow::showListenerFailed(const QString &reason)
     m_copyAddress->hide();
     m_listenerStatus->setStyleSheet(QLatin1String(kBannerStyle));
     m_listenerStatus->setText(tr("Not receiving webhooks: %1").arg(reason));
-    m_listenerStatus->setToolTip(QString());
     m_emptyHint->setText(
         tr("Leads from Meta cannot arrive at this computer right now.\n%1").arg(reason));
     m_emptyNote->setText(tr("Leads stored by another Leadkeeper on the same database still "

@@ -28,8 +28,8 @@ namespace leadkeeper::ui {
  * with the reason it could not bind. An empty log shows what to do instead of an empty grid.
  *
  * Composition only: the model and the listener are created by the caller (runDesk) and must outlive
- * the window. Connect before the listener starts (startAsync), or start it first with start(): a
- * listener that is already listening is shown as such.
+ * the window. Create the window before calling the listener's startAsync() (it shows the started
+ * or failed signal), or after a successful start(): a listener already listening is shown as such.
  */
 class MainWindow : public QMainWindow
 {

@@ -75,7 +75,7 @@ int runRejected(const QStringList &arguments)
     }
     QString error;
     const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openForReading(*settings, &error) : std::nullopt;
+    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
     if (!db) {
         printError(error);
         return Failure;
@@ -179,7 +179,7 @@ std::optional<Settings> loadSettings(const QCommandLineParser &parser, QString *
                           QProcessEnvironment::systemEnvironment(), overrides, error);
 }
 
-std::optional<Database> openForReading(const Settings &settings, QString *error)
+std::optional<Database> openExisting(const Settings &settings, QString *error)
 {
     Database::Options options;
     options.busyTimeoutMs = settings.busyTimeoutMs();

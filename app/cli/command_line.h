@@ -18,7 +18,7 @@ void addCommonOptions(QCommandLineParser &parser);
 std::optional<Settings> loadSettings(const QCommandLineParser &parser, QString *error);
 
 /// Opens the database for a command that only reads: a missing file is an error, never created.
-std::optional<Database> openForReading(const Settings &settings, QString *error);
+std::optional<Database> openExisting(const Settings &settings, QString *error);
 
 /// Parses `arguments` for a subcommand; on --help prints and returns Ok, on error prints and
 /// returns Usage; otherwise returns nullopt and the caller goes on.

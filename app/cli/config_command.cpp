@@ -72,7 +72,7 @@ std::optional<Database> openDatabase(const QCommandLineParser &parser, Access ac
     auto settings = loadSettings(parser, &error);
     std::optional<Database> db;
     if (settings && access == Access::Read) {
-        db = openForReading(*settings, &error);
+        db = openExisting(*settings, &error);
     } else if (settings) {
         Database::Options options;
         options.busyTimeoutMs = settings->busyTimeoutMs();

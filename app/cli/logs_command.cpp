@@ -101,7 +101,7 @@ int runLogs(const QStringList &arguments)
 
     QString error;
     const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openForReading(*settings, &error) : std::nullopt;
+    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
     if (!db) {
         printError(error);
         return Failure;

@@ -4,6 +4,7 @@
 #include "processing/processing_engine.h"
 #include "processing/reprocess_job.h"
 #include "store/database.h"
+#include "store/lead_log_store.h"
 #include "store/lead_store.h"
 #include "store/processing_store.h"
 #include "table_output.h"
@@ -167,7 +168,7 @@ int runLoss(const QStringList &arguments)
     }
     QString error;
     const auto settings = loadSettings(parser, &error);
-    auto db = settings ? Database::open(settings->databasePath(), &error) : std::nullopt;
+    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
     if (!db) {
         printError(error);
         return Failure;
@@ -217,12 +218,28 @@ int runCorrect(const QStringList &arguments)
                                                : QStringLiteral("question:") + parser.value(question);
     QString error;
     const auto settings = loadSettings(parser, &error);
-    auto db = settings ? Database::open(settings->databasePath(), &error) : std::nullopt;
+    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
     if (!db) {
         printError(error);
         return Failure;
     }
     ProcessingStore store(db->sql());
+    if (parser.isSet(process)) {
+        // Refuse before storing anything: bad input changes nothing.
+        LeadLogStore log(db->sql());
+        const auto entry = log.find(parser.value(leadgen), &error);
+        if (!entry) {
+            printError(error);
+            return Failure;
+        }
+        if (!ProcessingStore::canReprocess(entry->status)) {
+            printError(QStringLiteral("Lead %1 is %2, so it cannot be processed again; nothing was "
+                                      "stored. (Without --process the correction is kept for a "
+                                      "later processing.)")
+                           .arg(parser.value(leadgen), statusLabel(entry->status)));
+            return Failure;
+        }
+    }
     if (!store.addCorrection(parser.value(leadgen), target, parser.value(value), cliActor(), &error)) {
         printError(error);
         return Failure;
@@ -264,7 +281,7 @@ int runLeads(const QStringList &arguments)
     }
     QString error;
     const auto settings = loadSettings(parser, &error);
-    auto db = settings ? Database::open(settings->databasePath(), &error) : std::nullopt;
+    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
     if (!db) {
         printError(error);
         return Failure;

@@ -152,7 +152,10 @@ QHttpServerResponse WebhookListener::handleVerification(const QHttpServerRequest
         return refuse(request, 403, QStringLiteral("Verification refused: hub.verify_token does not "
                                                    "match the configured verify token."), "text/plain");
     qCInfo(lcListener) << "Meta subscription verified";
-    return QHttpServerResponse(QByteArrayLiteral("text/plain"), challenge.toUtf8(), Status::Ok);
+    QHttpServerResponse r(QByteArrayLiteral("text/plain"), challenge.toUtf8(), Status::Ok);
+    // The challenge is echoed byte for byte: never let a browser read it as anything but text.
+    r.setHeader("X-Content-Type-Options", "nosniff");
+    return r;
 }
 
 QHttpServerResponse WebhookListener::handleNotification(const QHttpServerRequest &request)

@@ -251,8 +251,11 @@ private Q_SLOTS:
         QFETCH(QString, journal);
         QFETCH(bool, leaveWal);
         const int newer = SchemaMigrator::latestVersion() + 1;
+        // An odd folder name also proves the probe's file: URI finds the right file (were it not
+        // to, the fallback probe would leave an empty -wal behind and fail the checks below).
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("odd #dir ?%20 é")));
         const QString built = newPath();
-        const QString path = leaveWal ? newPath() : built;
+        const QString path = m_dir.filePath(QStringLiteral("odd #dir ?%20 é/") + QFileInfo(newPath()).fileName());
         {
             RawConnection raw(built);
             QVERIFY(raw.exec(QStringLiteral("PRAGMA journal_mode=%1").arg(journal)));
@@ -271,6 +274,8 @@ private Q_SLOTS:
                 QVERIFY(QFile::copy(built + QStringLiteral("-wal"), path + QStringLiteral("-wal")));
             }
         }
+        if (!leaveWal)
+            QVERIFY(QFile::copy(built, path));
         QCOMPARE(QFileInfo::exists(path + QStringLiteral("-wal")), leaveWal);
         verifyRefusedUnchanged(path, QStringLiteral("newer Leadkeeper"));
         QCOMPARE(QFileInfo::exists(path + QStringLiteral("-wal")), leaveWal);
@@ -310,6 +315,23 @@ private Q_SLOTS:
         }
         verifyRefusedUnchanged(path, QStringLiteral("cannot be read as an SQLite database"));
         QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
+    }
+
+    void pathWithCharactersThatUrisEscape()
+    {
+        // The version probe reads through a file: URI; the path must survive the round trip.
+        const QString path = m_dir.filePath(QStringLiteral("odd dir #1 ?%25 é/lead keeper.db"));
+        QString error;
+        {
+            auto db = Database::open(path, &error);
+            QVERIFY2(db, qPrintable(error));
+        }
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal"))); // closed cleanly
+        auto db = Database::open(path, &error);
+        QVERIFY2(db, qPrintable(error));
+        verifyCurrentSchema(*db);
+        QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files).filter(QStringLiteral(".db")).size(),
+                 3); // the file, -wal and -shm; no stray file under an unescaped name
     }
 
     void folderIsRefused()

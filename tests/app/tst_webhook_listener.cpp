@@ -167,6 +167,7 @@ private Q_SLOTS:
         if (status == 200) {
             QVERIFY2(r.header("Content-Type").startsWith("text/plain"), r.header("Content-Type"));
             QCOMPARE(r.body, challenge);
+            QCOMPARE(r.header("X-Content-Type-Options"), QByteArray("nosniff"));
             QVERIFY(rejected().isEmpty());
         } else {
             QVERIFY(!r.body.contains(challenge));
