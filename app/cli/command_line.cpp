@@ -51,43 +51,29 @@ int runRejected(const QStringList &arguments)
 {
     QCommandLineParser parser;
     addCommonOptions(parser);
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Show at most N (default 50)."),
-                                   QStringLiteral("N"), QStringLiteral("50"));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("json, csv or table (default)."),
-                                    QStringLiteral("FORMAT"), QStringLiteral("table"));
-    parser.addOptions({limit, format});
+    ListingOptions listing(50, {TableOutput::Format::Json, TableOutput::Format::Csv,
+                                TableOutput::Format::Table},
+                           TableOutput::Format::Table);
+    listing.addTo(parser);
     if (auto exit = parseOrExit(parser, arguments, QStringLiteral("rejected"),
                                 QStringLiteral("Lists the latest refused webhook requests (bad "
                                                "signature, wrong verify token, malformed body) with "
                                                "the reason, newest first.")))
         return *exit;
-    const auto fmt = TableOutput::parseFormat(parser.value(format));
-    if (!fmt) {
-        printError(QStringLiteral("--format must be json, csv or table (not \"%1\").")
-                       .arg(parser.value(format)));
-        return Usage;
-    }
-    bool limitOk = false;
-    const int count = parser.value(limit).toInt(&limitOk);
-    if (!limitOk || count < 1) {
-        printError(QStringLiteral("--limit must be a positive whole number."));
-        return Usage;
-    }
-    QString error;
-    const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
-    if (!db) {
-        printError(error);
+    if (auto exit = listing.read(parser))
+        return *exit;
+    auto session = openSession(parser);
+    if (!session)
         return Failure;
-    }
-    RejectedDeliveryLog log(db->sql(), settings->rejectedLogLimit());
-    const auto rows = log.latest(count, &error);
+    QString error;
+    RejectedDeliveryLog log(session->db.sql(), session->settings.rejectedLogLimit());
+    const auto rows = log.latest(listing.limit(), &error);
     if (!error.isEmpty()) {
         printError(error);
         return Failure;
     }
     QTextStream out(stdout);
-    TableOutput table(*fmt, {QStringLiteral("received_time"), QStringLiteral("remote_address"),
+    TableOutput table(listing.format(), {QStringLiteral("received_time"), QStringLiteral("remote_address"),
                              QStringLiteral("method"), QStringLiteral("path"),
                              QStringLiteral("http_status"), QStringLiteral("reason"),
                              QStringLiteral("body_size")},
@@ -185,6 +171,85 @@ std::optional<Database> openExisting(const Settings &settings, QString *error)
     options.busyTimeoutMs = settings.busyTimeoutMs();
     options.createIfMissing = false; // a mistyped --db must not leave a new empty database behind
     return Database::open(settings.databasePath(), options, error);
+}
+
+std::optional<Session> openSession(const QCommandLineParser &parser, Access access)
+{
+    QString error;
+    auto settings = loadSettings(parser, &error);
+    std::optional<Database> db;
+    if (settings && access == Access::Existing) {
+        db = openExisting(*settings, &error);
+    } else if (settings) {
+        Database::Options options;
+        options.busyTimeoutMs = settings->busyTimeoutMs();
+        db = Database::open(settings->databasePath(), options, &error);
+    }
+    if (!db) {
+        printError(error);
+        return std::nullopt;
+    }
+    return Session{std::move(*settings), std::move(*db)};
+}
+
+namespace {
+
+QString formatName(TableOutput::Format f)
+{
+    switch (f) {
+    case TableOutput::Format::Json: return QStringLiteral("json");
+    case TableOutput::Format::Csv: return QStringLiteral("csv");
+    case TableOutput::Format::Table: return QStringLiteral("table");
+    }
+    return {};
+}
+
+} // namespace
+
+ListingOptions::ListingOptions(int defaultLimit, QList<TableOutput::Format> formats,
+                               TableOutput::Format defaultFormat)
+    : m_formats(std::move(formats)),
+      m_limitOption(QStringLiteral("limit"),
+                    QStringLiteral("At most N, newest first (default %1).").arg(defaultLimit),
+                    QStringLiteral("N"), QString::number(defaultLimit)),
+      m_formatOption(QStringLiteral("format"), QString(), QStringLiteral("FORMAT"),
+                     formatName(defaultFormat)),
+      m_format(defaultFormat)
+{
+    m_formatOption.setDescription(QStringLiteral("%1 (default %2).").arg(formatNames(), formatName(defaultFormat)));
+}
+
+QString ListingOptions::formatNames() const
+{
+    QStringList names;
+    for (TableOutput::Format f : m_formats)
+        names << formatName(f);
+    return names.join(QStringLiteral(", "));
+}
+
+void ListingOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({m_limitOption, m_formatOption});
+}
+
+std::optional<int> ListingOptions::read(const QCommandLineParser &parser)
+{
+    const auto format = TableOutput::parseFormat(parser.value(m_formatOption));
+    if (!format || !m_formats.contains(*format)) {
+        printError(QStringLiteral("--format must be one of %1 (not \"%2\").")
+                       .arg(formatNames(), parser.value(m_formatOption)));
+        return Usage;
+    }
+    bool ok = false;
+    const int limit = parser.value(m_limitOption).toInt(&ok);
+    if (!ok || limit < 1) {
+        printError(QStringLiteral("--limit must be a positive whole number (not \"%1\").")
+                       .arg(parser.value(m_limitOption)));
+        return Usage;
+    }
+    m_format = *format;
+    m_limit = limit;
+    return std::nullopt;
 }
 
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,

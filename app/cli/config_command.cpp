@@ -62,31 +62,6 @@ std::optional<int> parseAction(QCommandLineParser &parser, const QStringList &ar
     return std::nullopt;
 }
 
-/// Export and show only read: a mistyped --db is an error, never a new empty database.
-enum class Access { Read, Write };
-
-std::optional<Database> openDatabase(const QCommandLineParser &parser, Access access,
-                                     Settings *settingsOut)
-{
-    QString error;
-    auto settings = loadSettings(parser, &error);
-    std::optional<Database> db;
-    if (settings && access == Access::Read) {
-        db = openExisting(*settings, &error);
-    } else if (settings) {
-        Database::Options options;
-        options.busyTimeoutMs = settings->busyTimeoutMs();
-        db = Database::open(settings->databasePath(), options, &error);
-    }
-    if (!db) {
-        printError(error);
-        return std::nullopt;
-    }
-    if (settingsOut)
-        *settingsOut = *settings;
-    return db;
-}
-
 int runExport(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -111,10 +86,10 @@ int runExport(const QStringList &arguments)
         else
             print(text);
     };
-    auto db = openDatabase(parser, Access::Read, nullptr);
-    if (!db)
+    auto session = openSession(parser, Access::Existing);
+    if (!session)
         return Failure;
-    ConfigStore store(db->sql());
+    ConfigStore store(session->db.sql());
     SecretStore secrets;
     info(QStringLiteral("secret store: %1").arg(secrets.backendName()));
     ConfigFile file(store, secrets);
@@ -157,10 +132,10 @@ int runImport(const QStringList &arguments)
                                 1))
         return *exit;
     const QString path = parser.positionalArguments().constFirst();
-    auto db = openDatabase(parser, Access::Write, nullptr);
-    if (!db)
+    auto session = openSession(parser, Access::CreateIfMissing);
+    if (!session)
         return Failure;
-    ConfigStore store(db->sql());
+    ConfigStore store(session->db.sql());
     SecretStore secrets;
     print(QStringLiteral("secret store: %1").arg(secrets.backendName()));
     ConfigFile file(store, secrets);
@@ -200,11 +175,11 @@ int runShow(const QStringList &arguments)
                                                "missing, never printed."),
                                 0))
         return *exit;
-    Settings settings = Settings::defaults();
-    auto db = openDatabase(parser, Access::Read, &settings);
-    if (!db)
+    auto session = openSession(parser, Access::Existing);
+    if (!session)
         return Failure;
-    ConfigStore store(db->sql());
+    const Settings &settings = session->settings;
+    ConfigStore store(session->db.sql());
     SecretStore secrets;
     print(QStringLiteral("secret store: %1").arg(secrets.backendName()));
     QString error;

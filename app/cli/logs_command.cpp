@@ -54,14 +54,11 @@ int runLogs(const QStringList &arguments)
                                     QStringLiteral("S"));
     const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Only this Facebook page id."),
                                   QStringLiteral("ID"));
-    const QCommandLineOption limit(QStringLiteral("limit"),
-                                   QStringLiteral("At most N entries, newest first (default 100)."),
-                                   QStringLiteral("N"), QStringLiteral("100"));
-    const QCommandLineOption format(QStringLiteral("format"),
-                                    QStringLiteral("json (one object per line), csv or table "
-                                                   "(default)."),
-                                    QStringLiteral("FORMAT"), QStringLiteral("table"));
-    parser.addOptions({status, source, page, limit, format});
+    parser.addOptions({status, source, page});
+    ListingOptions listing(100, {TableOutput::Format::Json, TableOutput::Format::Csv,
+                                 TableOutput::Format::Table},
+                           TableOutput::Format::Table);
+    listing.addTo(parser);
     if (auto exit = parseOrExit(parser, arguments, QStringLiteral("logs"),
                                 QStringLiteral("Lists lead log entries, newest first.")))
         return *exit;
@@ -86,27 +83,15 @@ int runLogs(const QStringList &arguments)
         }
     }
     filter.pageId = parser.value(page);
-    bool ok = false;
-    filter.limit = parser.value(limit).toInt(&ok);
-    if (!ok || filter.limit < 1) {
-        printError(QStringLiteral("--limit must be a positive whole number."));
-        return Usage;
-    }
-    const auto fmt = TableOutput::parseFormat(parser.value(format));
-    if (!fmt) {
-        printError(QStringLiteral("--format must be json, csv or table (not \"%1\").")
-                       .arg(parser.value(format)));
-        return Usage;
-    }
-
-    QString error;
-    const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
-    if (!db) {
-        printError(error);
+    if (auto exit = listing.read(parser))
+        return *exit;
+    filter.limit = listing.limit();
+    const TableOutput::Format fmt = listing.format();
+    auto session = openSession(parser);
+    if (!session)
         return Failure;
-    }
-    LeadLogStore store(db->sql());
+    QString error;
+    LeadLogStore store(session->db.sql());
     const auto entries = store.list(filter, &error);
     if (!entries) {
         printError(error);
@@ -118,12 +103,12 @@ int runLogs(const QStringList &arguments)
                            QStringLiteral("source"),        QStringLiteral("platform"),
                            QStringLiteral("organic"),       QStringLiteral("status"),
                            QStringLiteral("error_message"), QStringLiteral("deliveries")};
-    if (*fmt != TableOutput::Format::Table)
+    if (fmt != TableOutput::Format::Table)
         columns.insert(4, QStringLiteral("adgroup_id"));
-    if (*fmt == TableOutput::Format::Json)
+    if (fmt == TableOutput::Format::Json)
         columns << QStringLiteral("attempts");
     QTextStream out(stdout);
-    TableOutput table(*fmt, columns, out);
+    TableOutput table(fmt, columns, out);
     for (const LeadLogEntry &e : *entries)
         table.add(entryToJson(e));
     table.finish();

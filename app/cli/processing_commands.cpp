@@ -166,14 +166,11 @@ int runLoss(const QStringList &arguments)
         printError(QStringLiteral("--reason TEXT is required (why can this lead not be saved?)."));
         return Usage;
     }
-    QString error;
-    const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
-    if (!db) {
-        printError(error);
+    auto session = openSession(parser);
+    if (!session)
         return Failure;
-    }
-    ProcessingStore store(db->sql());
+    QString error;
+    ProcessingStore store(session->db.sql());
     const bool ok = parser.isSet(restore)
                         ? store.restoreFromLoss(parser.value(leadgen), cliActor(), &error)
                         : store.markLoss(parser.value(leadgen), parser.value(reason), cliActor(), &error);
@@ -216,17 +213,14 @@ int runCorrect(const QStringList &arguments)
     }
     const QString target = parser.isSet(field) ? QStringLiteral("field:") + parser.value(field)
                                                : QStringLiteral("question:") + parser.value(question);
-    QString error;
-    const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
-    if (!db) {
-        printError(error);
+    auto session = openSession(parser);
+    if (!session)
         return Failure;
-    }
-    ProcessingStore store(db->sql());
+    QString error;
+    ProcessingStore store(session->db.sql());
     if (parser.isSet(process)) {
         // Refuse before storing anything: bad input changes nothing.
-        LeadLogStore log(db->sql());
+        LeadLogStore log(session->db.sql());
         const auto entry = log.find(parser.value(leadgen), &error);
         if (!entry) {
             printError(error);
@@ -247,7 +241,7 @@ int runCorrect(const QStringList &arguments)
     print(QStringLiteral("Correction stored for lead %1.").arg(parser.value(leadgen)));
     if (!parser.isSet(process))
         return Ok;
-    const QList<qint64> ids = ReprocessJob::resolve(settings->databasePath(),
+    const QList<qint64> ids = ReprocessJob::resolve(session->settings.databasePath(),
                                                     {{}, {}, {}, {parser.value(leadgen)}}, &error);
     if (ids.isEmpty()) {
         printError(error.isEmpty() ? QStringLiteral("The lead is Pending or Processed: it cannot be "
@@ -257,37 +251,29 @@ int runCorrect(const QStringList &arguments)
     }
     ProcessOptions options;
     options.actor = cliActor();
-    return runJob(*settings, ids, options);
+    return runJob(session->settings, ids, options);
 }
 
 int runLeads(const QStringList &arguments)
 {
     QCommandLineParser parser;
     addCommonOptions(parser);
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N (default 1000)."),
-                                   QStringLiteral("N"), QStringLiteral("1000"));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("json (default) or csv."),
-                                    QStringLiteral("FORMAT"), QStringLiteral("json"));
-    parser.addOptions({limit, format});
+    ListingOptions listing(1000, {TableOutput::Format::Json, TableOutput::Format::Csv},
+                           TableOutput::Format::Json);
+    listing.addTo(parser);
     if (auto exit = parseOrExit(parser, arguments, QStringLiteral("leads"),
                                 QStringLiteral("Lists the Leads made from processed leads, with "
                                                "their attribution, newest first. CSV cells that a "
                                                "spreadsheet would run as a formula are escaped.")))
         return *exit;
-    const auto fmt = TableOutput::parseFormat(parser.value(format));
-    if (!fmt || *fmt == TableOutput::Format::Table) {
-        printError(QStringLiteral("--format must be json or csv."));
-        return Usage;
-    }
-    QString error;
-    const auto settings = loadSettings(parser, &error);
-    auto db = settings ? openExisting(*settings, &error) : std::nullopt;
-    if (!db) {
-        printError(error);
+    if (auto exit = listing.read(parser))
+        return *exit;
+    auto session = openSession(parser);
+    if (!session)
         return Failure;
-    }
-    LeadStore store(db->sql());
-    const auto leads = store.list(parser.value(limit).toInt(), &error);
+    QString error;
+    LeadStore store(session->db.sql());
+    const auto leads = store.list(listing.limit(), &error);
     if (!leads) {
         printError(error);
         return Failure;
@@ -303,10 +289,10 @@ int runLeads(const QStringList &arguments)
                            QStringLiteral("city"),       QStringLiteral("source")};
     columns << attributionKeys;
     columns << QStringLiteral("created_time") << QStringLiteral("lifecycle_stage");
-    if (*fmt == TableOutput::Format::Json)
+    if (listing.format() == TableOutput::Format::Json)
         columns << QStringLiteral("standard_fields") << QStringLiteral("custom_fields");
     QTextStream out(stdout);
-    TableOutput table(*fmt, columns, out);
+    TableOutput table(listing.format(), columns, out);
     for (const StoredLead &l : *leads) {
         nlohmann::json row = {{"leadgen_id", l.leadgenId.toStdString()},
                               {"customer_name", l.customerName.toStdString()},

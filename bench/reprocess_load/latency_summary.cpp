@@ -1,0 +1,39 @@
+#include "latency_summary.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace leadkeeper::bench {
+
+LatencySummary LatencySummary::of(std::vector<qint64> &micros)
+{
+    LatencySummary s;
+    s.count = int(micros.size());
+    if (micros.empty())
+        return s;
+    std::sort(micros.begin(), micros.end());
+    // Nearest-rank percentiles: p99 of 2,000 samples is the 1,980th smallest.
+    auto rank = [&](double p) {
+        const size_t r = size_t(std::max(1.0, std::ceil(p / 100.0 * double(micros.size()))));
+        return double(micros[std::min(r, micros.size()) - 1]) / 1000.0;
+    };
+    s.p50Ms = rank(50);
+    s.p90Ms = rank(90);
+    s.p99Ms = rank(99);
+    s.maxMs = double(micros.back()) / 1000.0;
+    return s;
+}
+
+QString LatencySummary::describe() const
+{
+    if (count == 0)
+        return QStringLiteral("n=0");
+    return QStringLiteral("n=%1  p50 %2 ms  p90 %3 ms  p99 %4 ms  max %5 ms")
+        .arg(count)
+        .arg(p50Ms, 0, 'f', 2)
+        .arg(p90Ms, 0, 'f', 2)
+        .arg(p99Ms, 0, 'f', 2)
+        .arg(maxMs, 0, 'f', 2);
+}
+
+} // namespace leadkeeper::bench
