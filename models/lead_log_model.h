@@ -1,36 +1,43 @@
 #pragma once
 
+#include "lead_log_jobs.h"
 #include "store/database.h"
-#include "store/lead_log_entry.h"
-#include "store/lead_log_store.h"
+#include "store/lead_log_query.h"
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
 #include <QTimer>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace leadkeeper {
 
+class LeadLogReader;
+
 /**
- * The newest entries of the lead log as a table, newest first (received time, then id).
+ * The whole lead log as a table, filtered and sorted in SQL, for logs of millions of entries.
  *
  * Contract:
- * - A row is one lead log entry (one leadgen id). At most capacity() rows are held: the newest.
- *   Columns are the Column enum. Every cell is plain text in Qt::DisplayRole (lead and staff text
- * is data: never HTML, never a tooltip); the custom roles give the typed values behind a row.
- * - The model lives in, and is only called from, the GUI thread. It reads through a LeadLogStore on
- *   a connection it owns, with one indexed `ORDER BY received_at DESC, id DESC LIMIT capacity`
- *   query that runs to the end at once (no partially stepped SELECT holds back WAL checkpoints).
- * - refresh() merges the fresh rows into the held ones: rows whose values changed get dataChanged,
- *   new rows are inserted where they belong (normally at the top) with one beginInsertRows per run,
- *   rows that left the window are removed. It never resets, so selections and persistent indexes
- *   stay on their entries.
- * - requestRefresh() coalesces bursts (a webhook flood) into at most one refresh per
- *   kMinRefreshInterval; startWatching() polls the store for commits by other connections (the
- *   listener thread, a `leadkeeper serve` on the same database) with PRAGMA data_version.
+ * - A row is one lead log entry matching filter(), in sortOrder() (newest received first by
+ *   default). Columns are the Column enum; every cell is plain text in Qt::DisplayRole (lead and
+ *   staff text is data: never HTML, never a tooltip); the custom roles give the typed values.
+ * - The model lives in, and is only called from, the GUI thread, and never waits on a query that
+ *   reads more than it shows. Reads run on a LeadLogReader thread with its own connection: a
+ *   window of rows around the rows asked for (rows outside it answer no data until it arrives,
+ *   then dataChanged), anchors every desk::kAnchorStep rows so a jump anywhere reads from a
+ *   nearby key, and the count (from the status counters when the filter allows, else by the
+ *   anchor walk, growing the row count as it goes). Every query runs to its end.
+ * - A generation counter drops results of an older filter, order or layout; results computed
+ *   before new rows were inserted at the top are shifted by them.
+ * - requestRefresh() (the listener's signal) and startWatching() (PRAGMA data_version, for commits
+ *   by other processes) refresh at most once per kMinRefreshInterval: new rows at the top are one
+ *   beginInsertRows, changed rows in the window dataChanged; so selections and persistent indexes
+ *   stay on their entries. Rows that left or joined the filter elsewhere become a layout change
+ *   that keeps persistent indexes on the entries still in the window.
  */
 class LeadLogModel : public QAbstractTableModel
 {
@@ -40,13 +47,13 @@ public:
         ReceivedColumn,
         CreatedColumn,
         StatusColumn,
+        NameColumn,
+        PhoneColumn,
         PageColumn,
         FormColumn,
-        AdColumn,
         SourceColumn,
         PlatformColumn,
         OrganicColumn,
-        DeliveriesColumn,
         ErrorColumn,
         ColumnCount
     };
@@ -59,12 +66,11 @@ public:
         ReceivedAtRole,                 ///< qint64 ms since the epoch, UTC
     };
 
-    static constexpr int kDefaultCapacity = 1000;
+    static constexpr int kWindowSize = 600;
     static constexpr std::chrono::milliseconds kMinRefreshInterval{100};
 
-    /// Takes over `database` (opened in this thread) and loads the newest `capacity` entries.
-    explicit LeadLogModel(Database database, int capacity = kDefaultCapacity,
-                          QObject *parent = nullptr);
+    /// `database` (opened in this thread) watches for commits; the reader opens its own.
+    explicit LeadLogModel(Database database, QObject *parent = nullptr);
     ~LeadLogModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -73,51 +79,87 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
+    /// Sorts by the columns that have an order (sortKeyForColumn()); other columns are ignored.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
-    int capacity() const { return m_capacity; }
-    /// The entry behind `row` (without its payloads, which the table does not show).
-    const LeadLogEntry &entryAt(int row) const { return m_entries.at(row); }
+    void setFilter(const DeskFilter &filter);
+    const DeskFilter &filter() const { return m_view.filter; }
+    void setSortOrder(const DeskSort &sort);
+    const DeskSort &sortOrder() const { return m_view.sort; }
+    static std::optional<DeskSortKey> sortKeyForColumn(int column);
 
-    /// Re-reads the newest entries and merges them in. False (and lastError()) if the read failed;
-    /// the rows held stay as they were.
-    bool refresh();
+    /// The row if it is loaded, else nullptr (it is then being loaded).
+    const DeskRow *rowAt(int row) const;
+    bool isCountExact() const { return !m_resetPending && m_view.countExact; }
+    /// True from a filter or order change until its first rows are in.
+    bool isLoading() const { return m_resetPending; }
     QString lastError() const { return m_lastError; }
+    QHash<LeadStatus, qint64> statusCounts() const { return m_statusCounts; }
+    std::optional<qint64> lastWebhookAt() const { return m_lastWebhookMs; }
 
-    /// Newest received time among the rows held of an entry from `source`.
-    std::optional<qint64> newestReceivedAt(LeadSource source) const;
-    /// Same, but asks the store when the rows held have none and are not the whole log.
-    std::optional<qint64> lastReceivedAt(LeadSource source);
+    /// Reads the pages and forms the filter can offer; choicesLoaded() brings them.
+    void loadChoices();
 
-    /// Polls for commits made by other connections every `interval` and refreshes when there are.
     void startWatching(std::chrono::milliseconds interval);
     void stopWatching();
 
-    /// Formats a time the way every time cell shows it: local time, "yyyy-MM-dd HH:mm:ss".
     static QString formatTime(qint64 msSinceEpoch);
     static QString sourceLabel(LeadSource source);
     static QString platformLabel(const QString &platform);
 
 public Q_SLOTS:
-    /// Refreshes soon: on the next event-loop turn, or kMinRefreshInterval after the last refresh.
     void requestRefresh();
 
 Q_SIGNALS:
-    /// After every refresh attempt; `ok` false means lastError() says why.
+    /// After every refresh or reset attempt; `ok` false means lastError() says why.
     void refreshed(bool ok);
+    /// The first rows of a new filter or order are in (after modelReset).
+    void filterApplied();
+    /// Rows asked for by the view are in.
+    void rowsLoaded();
+    /// The row count is exact now (counters, or the anchor walk reached the end).
+    void countSettled();
+    void statusCountsChanged();
+    void choicesLoaded(const QList<leadkeeper::LeadLogQuery::Choice> &pages,
+                       const QList<leadkeeper::LeadLogQuery::Choice> &forms);
 
 private:
+    template<typename Result, typename Read, typename Apply>
+    void post(Read read, Apply apply);
+    void startReset();
+    void applyReset(desk::Reset reset);
+    void continueWalk();
+    void applyWalk(desk::Walk walk, qint64 shift);
+    void fetchWanted();
+    void applyRows(qint64 first, QList<DeskRow> rows, qint64 shift);
+    void refresh();
+    void applyRefresh(desk::Refresh refresh);
+    void replaceWindow(qint64 first, QList<DeskRow> rows, bool layoutChange);
+    void setCount(qint64 count);
+    void fail(const QString &error);
     void pollForChanges();
-    void merge(QList<LeadLogEntry> fresh);
-    QString displayText(const LeadLogEntry &entry, int column) const;
+    QString displayText(const DeskRow &row, int column) const;
 
     Database m_db;
-    LeadLogStore m_store;
-    int m_capacity;
-    QList<LeadLogEntry> m_entries;
-    QString m_lastError;
+    std::unique_ptr<LeadLogReader> m_reader;
+    desk::View m_view;
+    quint64 m_generation = 0;
+    qint64 m_topShift = 0; ///< rows inserted at the top so far (results are shifted by the rest)
+    qint64 m_windowFirst = 0;
+    QList<DeskRow> m_window;
+    bool m_resetPending = false;
+    bool m_walking = false;
+    bool m_rowsInFlight = false;
+    bool m_refreshInFlight = false;
+    bool m_refreshAgain = false;
+    mutable std::optional<qint64> m_wantedRow;
+    mutable QTimer m_fetchTimer;
     QTimer m_watchTimer;
     QTimer m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
+    QString m_lastError;
+    QHash<LeadStatus, qint64> m_statusCounts;
+    std::optional<qint64> m_lastWebhookMs;
 };
 
 } // namespace leadkeeper

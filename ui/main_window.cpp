@@ -1,15 +1,22 @@
 #include "main_window.h"
 
+#include "filter_bar.h"
 #include "ingest/listener_thread.h"
 #include "lead_log_model.h"
 #include "lead_status_delegate.h"
+#include "saved_view_model.h"
+#include "status_count_model.h"
+#include "status_sidebar.h"
 
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QHostAddress>
+#include <QInputDialog>
+#include <QSplitter>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QScreen>
@@ -57,8 +64,27 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
     const QRect available = screen()->availableGeometry();
     resize(qMin(1440, available.width() - 40), qMin(860, available.height() - 80));
 
+    m_counts = new StatusCountModel(this);
+    m_views = new SavedViewModel(this);
+    m_sidebar = new StatusSidebar(m_counts, m_views, this);
+    m_sidebar->setObjectName(QStringLiteral("statusSidebar"));
+    m_filterBar = new FilterBar(this);
+    m_filterBar->setObjectName(QStringLiteral("filterBar"));
     m_pages = new QStackedWidget(this);
-    setCentralWidget(m_pages);
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(0);
+    rightLayout->addWidget(m_filterBar);
+    rightLayout->addWidget(m_pages, 1);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_sidebar);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    m_sidebar->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("Unconfigured 10,000,000")) + 40);
+    splitter->setSizes({m_sidebar->minimumWidth(), width()});
+    splitter->setCollapsible(0, false);
+    setCentralWidget(splitter);
     buildEmptyState();
     buildTable();
     buildStatusBar();
@@ -76,6 +102,24 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
     connect(m_model, &LeadLogModel::rowsInserted, this, &MainWindow::showLeadCount);
     connect(m_model, &LeadLogModel::rowsRemoved, this, &MainWindow::showLeadCount);
     connect(m_model, &LeadLogModel::modelReset, this, &MainWindow::showLeadCount);
+    connect(m_model, &LeadLogModel::layoutChanged, this, &MainWindow::showLeadCount);
+    connect(m_model, &LeadLogModel::countSettled, this, &MainWindow::showLeadCount);
+    connect(m_model, &LeadLogModel::statusCountsChanged, this, [this] {
+        m_counts->setCounts(m_model->statusCounts());
+        showLeadCount();
+    });
+    connect(m_model, &LeadLogModel::choicesLoaded, m_filterBar,
+            [this](const QList<LeadLogQuery::Choice> &pages,
+                   const QList<LeadLogQuery::Choice> &forms) {
+                m_filterBar->setPages(pages);
+                m_filterBar->setForms(forms);
+            });
+    connect(m_filterBar, &FilterBar::specChanged, this, &MainWindow::applyFilters);
+    connect(m_filterBar, &FilterBar::saveRequested, this, &MainWindow::saveView);
+    connect(m_sidebar, &StatusSidebar::statusChosen, this, &MainWindow::applyFilters);
+    connect(m_sidebar, &StatusSidebar::viewChosen, this, &MainWindow::applyView);
+    m_counts->setCounts(m_model->statusCounts());
+    m_model->loadChoices();
 
     if (m_listener->isListening()) {
         showListening(m_listener->address());
@@ -83,7 +127,7 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
         m_listenerStatus->setText(tr("Starting the webhook listener…"));
         m_emptyHint->setText(tr("Starting the webhook listener…"));
     }
-    showLastWebhook(m_model->lastReceivedAt(LeadSource::Webhook));
+    showLastWebhook(m_model->lastWebhookAt());
     showRefreshResult(m_model->lastError().isEmpty());
     showLeadCount();
 
@@ -109,7 +153,11 @@ void MainWindow::buildTable()
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
-    m_table->setSortingEnabled(false);
+    // Sorting happens in SQL, on the columns that have an index (LeadLogModel::sort()).
+    m_table->horizontalHeader()->setSortIndicator(LeadLogModel::ReceivedColumn, Qt::DescendingOrder);
+    m_table->setSortingEnabled(true);
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            &MainWindow::keepSortable);
     m_table->setWordWrap(false);
     m_table->setShowGrid(false);
     m_table->setTextElideMode(Qt::ElideRight);
@@ -129,32 +177,39 @@ void MainWindow::buildTable()
     // What staff read first stays in view on a laptop screen: when, how it went, and why it failed;
     // the Meta ids and the details follow.
     const QList<int> order = {
-        LeadLogModel::ReceivedColumn,   LeadLogModel::StatusColumn,   LeadLogModel::ErrorColumn,
-        LeadLogModel::PageColumn,       LeadLogModel::FormColumn,     LeadLogModel::AdColumn,
-        LeadLogModel::CreatedColumn,    LeadLogModel::PlatformColumn, LeadLogModel::OrganicColumn,
-        LeadLogModel::DeliveriesColumn, LeadLogModel::SourceColumn};
+        LeadLogModel::ReceivedColumn, LeadLogModel::StatusColumn,   LeadLogModel::NameColumn,
+        LeadLogModel::PhoneColumn,    LeadLogModel::ErrorColumn,    LeadLogModel::PageColumn,
+        LeadLogModel::FormColumn,     LeadLogModel::CreatedColumn,  LeadLogModel::PlatformColumn,
+        LeadLogModel::OrganicColumn,  LeadLogModel::SourceColumn};
     for (int visual = 0; visual < order.size(); ++visual)
         columns->moveSection(columns->visualIndex(order.at(visual)), visual);
 
     // Widths from typical contents rather than ResizeToContents, which measures every row.
     const QFontMetrics fm = m_table->fontMetrics();
-    const int padding = 20;
+    const int padding = 24; // room for the sort arrow
     auto widthFor = [&](const QString &sample) { return fm.horizontalAdvance(sample) + padding; };
     const QString time = QStringLiteral("2025-12-31 23:59:59");
-    const QString id = QStringLiteral("1234567890123456");
     columns->resizeSection(LeadLogModel::ReceivedColumn, widthFor(time));
     columns->resizeSection(LeadLogModel::CreatedColumn, widthFor(time));
     columns->resizeSection(LeadLogModel::StatusColumn,
                            widthFor(QStringLiteral("Unconfigured")) + 24);
-    columns->resizeSection(LeadLogModel::ErrorColumn, fm.averageCharWidth() * 60);
-    columns->resizeSection(LeadLogModel::PageColumn, widthFor(id));
-    columns->resizeSection(LeadLogModel::FormColumn, widthFor(id));
-    columns->resizeSection(LeadLogModel::AdColumn, widthFor(id + QStringLiteral("000")));
+    columns->resizeSection(LeadLogModel::NameColumn, widthFor(QStringLiteral("Maximilian Mustermann")));
+    columns->resizeSection(LeadLogModel::PhoneColumn, widthFor(QStringLiteral("+49 1511 2345678")));
+    columns->resizeSection(LeadLogModel::ErrorColumn, fm.averageCharWidth() * 48);
+    columns->resizeSection(LeadLogModel::PageColumn, widthFor(QStringLiteral("Acme Roofing Berlin")));
+    columns->resizeSection(LeadLogModel::FormColumn, widthFor(QStringLiteral("Spring offer 2025")));
     columns->resizeSection(LeadLogModel::SourceColumn, widthFor(QStringLiteral("Webhook")));
     columns->resizeSection(LeadLogModel::PlatformColumn, widthFor(QStringLiteral("Instagram")));
     columns->resizeSection(LeadLogModel::OrganicColumn, widthFor(QStringLiteral("Organic")));
-    columns->resizeSection(LeadLogModel::DeliveriesColumn, widthFor(QStringLiteral("Deliveries")));
     columns->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("Ad")) + padding);
+
+    // Filters that match nothing: say so over the empty grid, with the way out.
+    m_noMatch = plainLabel(QStringLiteral("noMatch"), page);
+    m_noMatch->setText(tr("No leads match these filters. Choose “All leads” or Clear filters."));
+    m_noMatch->setAlignment(Qt::AlignCenter);
+    m_noMatch->setContentsMargins(8, 16, 8, 16);
+    m_noMatch->hide();
+    layout->addWidget(m_noMatch);
 
     layout->addWidget(m_table, 1);
 
@@ -294,7 +349,7 @@ void MainWindow::showRefreshResult(bool ok)
     if (ok) {
         m_storeStatus->hide();
         // Webhooks stored by another process (a `leadkeeper serve` on this database) count too.
-        showLastWebhook(m_model->newestReceivedAt(LeadSource::Webhook));
+        showLastWebhook(m_model->lastWebhookAt());
         return;
     }
     m_storeStatus->setText(tr("The lead list is not up to date: %1").arg(m_model->lastError()));
@@ -303,15 +358,21 @@ void MainWindow::showRefreshResult(bool ok)
 
 void MainWindow::showLeadCount()
 {
-    const int rows = m_model->rowCount();
-    const bool empty = rows == 0;
-    if (rows >= m_model->capacity())
-        m_leadCount->setText(tr("Newest %1 leads").arg(QLocale().toString(rows)));
-    else
-        m_leadCount->setText(rows == 1 ? tr("1 lead")
-                                       : tr("%1 leads").arg(QLocale().toString(rows)));
-    m_leadCount->setVisible(!empty);
-    m_pages->setCurrentIndex(empty ? 0 : 1);
+    const qint64 rows = m_model->rowCount();
+    const qint64 total = m_counts->total();
+    const bool filtering = !m_model->filter().isEmpty();
+    const QLocale locale;
+    QString text = rows == 1 ? tr("1 lead") : tr("%1 leads").arg(locale.toString(rows));
+    if (!m_model->isCountExact())
+        text = tr("%1+ leads, counting…").arg(locale.toString(rows));
+    if (filtering)
+        text += tr(" of %1").arg(locale.toString(total));
+    m_leadCount->setText(text);
+    m_leadCount->setVisible(total > 0);
+    // The getting-started page only while the log itself is empty, not for a filter.
+    const bool emptyLog = total == 0 && rows == 0 && !filtering;
+    m_pages->setCurrentIndex(emptyLog ? 0 : 1);
+    m_noMatch->setVisible(!emptyLog && rows == 0 && !m_model->isLoading());
 }
 
 void MainWindow::showSelectedLead()
@@ -319,16 +380,73 @@ void MainWindow::showSelectedLead()
     // The lead under the cursor, once it is selected (the view sets a current row on focus alone).
     const QItemSelectionModel *selection = m_table->selectionModel();
     const QModelIndex current = selection->currentIndex();
+    const DeskRow *row = current.isValid() ? m_model->rowAt(current.row()) : nullptr;
     if (!current.isValid() || !selection->isRowSelected(current.row())) {
         m_selectedLead->hide();
         return;
     }
-    const LeadLogEntry &entry = m_model->entryAt(current.row());
-    QString text = tr("Lead %1 · %2").arg(entry.leadgenId, statusLabel(entry.status));
-    if (!entry.errorMessage.isEmpty())
-        text += QStringLiteral(": ") + entry.errorMessage;
+    if (!row)
+        return; // being loaded: dataChanged brings it
+    QString text = tr("Lead %1 · %2").arg(row->leadgenId, statusLabel(row->status));
+    if (!row->errorMessage.isEmpty())
+        text += QStringLiteral(": ") + row->errorMessage;
     m_selectedLead->setText(text);
     m_selectedLead->show();
+}
+
+void MainWindow::applyFilters()
+{
+    QVariantMap spec = m_filterBar->spec();
+    if (const auto status = m_sidebar->currentStatus())
+        spec.insert(QStringLiteral("statuses"), QStringList{statusKey(*status)});
+    m_model->setFilter(SavedViewModel::toFilter(spec, QDateTime::currentDateTime()));
+    showLeadCount();
+}
+
+void MainWindow::applyView(const QVariantMap &spec)
+{
+    const QStringList statuses = spec.value(QStringLiteral("statuses")).toStringList();
+    // The sidebar shows one status; a view of several statuses shows them all under "All leads".
+    m_sidebar->setCurrentStatus(statuses.size() == 1 ? statusFromKey(statuses.first())
+                                                     : std::nullopt);
+    m_filterBar->setSpec(spec); // fires specChanged: applyFilters() then uses the sidebar's status
+    if (statuses.size() > 1) {
+        QVariantMap full = m_filterBar->spec();
+        full.insert(QStringLiteral("statuses"), statuses);
+        m_model->setFilter(SavedViewModel::toFilter(full, QDateTime::currentDateTime()));
+    }
+}
+
+void MainWindow::saveView()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Save view"),
+                                               tr("Name of the view (for example “Today's errors”):"),
+                                               QLineEdit::Normal, QString(), &ok)
+                             .trimmed();
+    if (!ok || name.isEmpty())
+        return;
+    QVariantMap spec = m_filterBar->spec();
+    if (const auto status = m_sidebar->currentStatus())
+        spec.insert(QStringLiteral("statuses"), QStringList{statusKey(*status)});
+    m_views->saveView(name, spec);
+}
+
+void MainWindow::keepSortable(int column)
+{
+    // Columns without an index cannot be sorted quickly on a big log: put the arrow back.
+    if (LeadLogModel::sortKeyForColumn(column))
+        return;
+    const DeskSort sort = m_model->sortOrder();
+    int sortColumn = LeadLogModel::ReceivedColumn;
+    for (int c = 0; c < LeadLogModel::ColumnCount; ++c) {
+        if (LeadLogModel::sortKeyForColumn(c) == sort.key)
+            sortColumn = c;
+    }
+    const QSignalBlocker blocker(m_table->horizontalHeader());
+    m_table->horizontalHeader()->setSortIndicator(
+        sortColumn, sort.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    m_table->horizontalHeader()->viewport()->update();
 }
 
 void MainWindow::keepRowsInView(int first, int last)

@@ -7,19 +7,26 @@
 
 class QLabel;
 class QPushButton;
+class QModelIndex;
 class QStackedWidget;
 class QTableView;
 
 namespace leadkeeper {
 class LeadLogModel;
 class ListenerThread;
+class SavedViewModel;
+class StatusCountModel;
 } // namespace leadkeeper
 
 namespace leadkeeper::ui {
 
+class FilterBar;
+class StatusSidebar;
+
 /**
- * The desk's first window: the newest lead log entries, where the webhook listener listens, and
- * when the last webhook arrived.
+ * The desk's main window: the whole lead log (LeadLogModel) with a status sidebar with live
+ * counts and saved views (StatusSidebar), a filter bar (FilterBar), where the webhook listener
+ * listens, and when the last webhook arrived.
  *
  * Guarantees: the table follows the store without the user doing anything (at once when this
  * process's listener stores a delivery, within kPollInterval when another process commits); new
@@ -44,6 +51,10 @@ private:
     void buildTable();
     void buildEmptyState();
     void buildStatusBar();
+    void applyFilters();
+    void applyView(const QVariantMap &spec);
+    void saveView();
+    void keepSortable(int column);
 
     void showListening(const QString &address);
     void showListenerFailed(const QString &reason);
@@ -65,6 +76,11 @@ private:
     QLabel *m_lastWebhook = nullptr;
     QLabel *m_storeStatus = nullptr;
     QLabel *m_selectedLead = nullptr;
+    QLabel *m_noMatch = nullptr;
+    StatusCountModel *m_counts = nullptr;
+    SavedViewModel *m_views = nullptr;
+    FilterBar *m_filterBar = nullptr;
+    StatusSidebar *m_sidebar = nullptr;
     QString m_webhookUrl;
     std::optional<qint64> m_lastWebhookMs;
 };

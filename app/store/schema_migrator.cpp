@@ -18,6 +18,7 @@ struct Migration
 
 constexpr Migration kMigrations[] = {
     {1, ":/migrations/001_initial.sql"},
+    {2, ":/migrations/002_desk.sql"},
 };
 
 QStringList statementsOf(const QString &script)
@@ -30,7 +31,11 @@ QStringList statementsOf(const QString &script)
         if (trimmed.startsWith(QLatin1String("--")) || trimmed.isEmpty())
             continue;
         current += line + QLatin1Char('\n');
-        if (trimmed.endsWith(QLatin1Char(';'))) {
+        // A trigger's body holds statements of its own: it ends at a line that is just "END;".
+        const bool inTrigger =
+            current.trimmed().startsWith(QLatin1String("CREATE TRIGGER"), Qt::CaseInsensitive);
+        if (inTrigger ? trimmed.compare(QLatin1String("END;"), Qt::CaseInsensitive) == 0
+                      : trimmed.endsWith(QLatin1Char(';'))) {
             statements << current.trimmed();
             current.clear();
         }

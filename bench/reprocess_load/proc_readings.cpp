@@ -18,6 +18,12 @@ QByteArray readAll(const QString &path)
     return f.readAll();
 }
 
+qint64 tickNs()
+{
+    static const qint64 ns = 1000000000LL / sysconf(_SC_CLK_TCK);
+    return ns;
+}
+
 qint64 statusKiB(const QByteArray &key)
 {
     const QByteArray text = readAll(QStringLiteral("/proc/self/status"));
@@ -52,7 +58,6 @@ bool resetPeakRss()
 ThreadTimes threadTimes(const QString &namePrefix)
 {
     ThreadTimes t;
-    static const qint64 tickNs = 1000000000LL / sysconf(_SC_CLK_TCK);
     const QDir tasks(QStringLiteral("/proc/self/task"));
     for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         const QString base = tasks.filePath(tid);
@@ -70,11 +75,34 @@ ThreadTimes threadTimes(const QString &namePrefix)
             const qsizetype close = stat.lastIndexOf(')');
             const QList<QByteArray> f = close < 0 ? QList<QByteArray>() : stat.mid(close + 2).split(' ');
             if (f.size() > 12)
-                t.cpuNs += (f.at(11).toLongLong() + f.at(12).toLongLong()) * tickNs;
+                t.cpuNs += (f.at(11).toLongLong() + f.at(12).toLongLong()) * tickNs();
         }
         ++t.threads;
     }
     return t;
+}
+
+qint64 processCpuNs()
+{
+    const QByteArray stat = readAll(QStringLiteral("/proc/self/stat"));
+    const qsizetype close = stat.lastIndexOf(')');
+    const QList<QByteArray> f = close < 0 ? QList<QByteArray>() : stat.mid(close + 2).split(' ');
+    if (f.size() <= 12)
+        return -1;
+    return (f.at(11).toLongLong() + f.at(12).toLongLong()) * tickNs();
+}
+
+qint64 machineBusyNs()
+{
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"
+    const QByteArray text = readAll(QStringLiteral("/proc/stat"));
+    const QList<QByteArray> f = text.left(text.indexOf('\n')).simplified().split(' ');
+    if (f.size() < 9)
+        return -1;
+    qint64 busy = 0;
+    for (int i : {1, 2, 3, 6, 7, 8})
+        busy += f.at(i).toLongLong();
+    return busy * tickNs();
 }
 
 QString loadAverage()

@@ -29,6 +29,12 @@ struct ThreadTimes
 };
 ThreadTimes threadTimes(const QString &namePrefix);
 
+/// CPU time (user + system) of the whole process, ns, including threads that have exited.
+qint64 processCpuNs();
+/// Busy CPU time of the whole machine, ns summed over cores (/proc/stat), to see whether
+/// something else was running during a measurement.
+qint64 machineBusyNs();
+
 /// "0.28 0.22 0.09" from /proc/loadavg.
 QString loadAverage();
 int cores();

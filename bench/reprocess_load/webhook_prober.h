@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -15,48 +16,62 @@ namespace leadkeeper::bench {
 /**
  * Plays Meta at a steady rate against a running listener while something else loads the process:
  * signed single-lead webhooks (the exact body of tests/fixtures/webhook_bodies.h, a fresh 19-digit
- * leadgen id each) over one keep-alive connection, from a thread of its own, and records how long
- * each took from the first byte written to the last byte of its answer.
+ * leadgen id each) over `connections` keep-alive connections, one thread each, sending in turn at
+ * fixed instants (`ratePerSec` in all).
  *
- * Sends are scheduled at fixed instants (rate per second); a send that could not go out on time
- * (the previous answer was late) goes immediately and is counted as late, so a stall shows up both
- * in the latencies and in the late count. start() returns at once; stop() joins the thread.
+ * Two latencies per answered request: from the first byte written to the last byte read (what the
+ * listener took), and from the instant the request was due (what Meta would see: it includes
+ * waiting for a connection still busy with a slow answer, so a stall is not hidden by the requests
+ * it delayed). A request that went out more than one of its connection's intervals after its
+ * instant counts as late. start() returns at once; stop() joins the threads.
  */
 class WebhookProber
 {
 public:
     struct Result
     {
-        LatencySummary latency; ///< answers with status 200 only
+        LatencySummary latency;   ///< from send, answers with status 200 only
+        LatencySummary fromDue;   ///< from the instant the request was due
         int sent = 0;
         int non200 = 0; ///< other statuses and no answer at all
-        int late = 0;   ///< went out more than one interval after their instant
+        int late = 0;
         double seconds = 0;
+        qint64 cpuNs = 0; ///< the prober threads' own CPU (they share the machine's cores)
         double ratePerSec() const { return seconds > 0 ? sent / seconds : 0; }
     };
 
-    WebhookProber(quint16 port, QByteArray appSecret, int ratePerSec, qint64 firstLeadgenId);
+    WebhookProber(quint16 port, QByteArray appSecret, int ratePerSec, qint64 firstLeadgenId,
+                  int connections = 4);
     ~WebhookProber();
     WebhookProber(const WebhookProber &) = delete;
     WebhookProber &operator=(const WebhookProber &) = delete;
 
     void start();
     Result stop();
-    /// Leadgen ids used so far start at firstLeadgenId; the next prober should start after this.
+    /// The first leadgen id this prober has not used (the next prober should start there).
     qint64 nextLeadgenId() const { return m_nextId.load(); }
 
 private:
-    void run();
+    struct Lane
+    {
+        std::unique_ptr<std::thread> thread;
+        std::vector<qint64> micros, dueMicros;
+        int sent = 0, non200 = 0, late = 0;
+        qint64 cpuNs = 0;
+        QString failure;
+    };
+    void run(Lane &lane, int index);
 
     quint16 m_port;
     QByteArray m_appSecret;
     int m_rate;
+    int m_connections;
     std::atomic<qint64> m_nextId;
     std::atomic<bool> m_stop{false};
-    std::unique_ptr<std::thread> m_thread;
+    std::vector<std::unique_ptr<Lane>> m_lanes;
+    std::chrono::steady_clock::time_point m_t0;
+    bool m_running = false;
     Result m_result;
-    std::vector<qint64> m_micros;
-    QString m_failure;
 };
 
 } // namespace leadkeeper::bench

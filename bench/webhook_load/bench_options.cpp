@@ -56,10 +56,14 @@ QString BenchOptions::usage()
         "                        default) or serve (spawned `leadkeeper serve`)\n"
         "  --soak-target T       soak listener: serve (default) or inproc\n"
         "  --serve-binary PATH   leadkeeper binary (default: the one of this build)\n"
+        "  --serve-no-processing run `serve --no-processing` (listener only; by default serve also\n"
+        "                        runs its processing workers on the stored leads, as in production)\n"
         "  --no-ceiling          skip the empty-handler QHttpServer runs\n"
         "  --micro-iterations N  SQLite commits per micro measure (default 2000)\n"
         "  --work-dir DIR        where the temporary databases go (default: a temporary folder;\n"
         "                        its filesystem decides the fsync cost)\n"
+        "  --dump FILE           write every 200 as CSV: step,server,K,done_ms,latency_ms (to see\n"
+        "                        when slow answers happen, e.g. with checkpoints)\n"
         "  --help                this text\n");
 }
 
@@ -77,6 +81,10 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, bo
         }
         if (flag == QLatin1String("--no-ceiling")) {
             o.ceiling = false;
+            continue;
+        }
+        if (flag == QLatin1String("--serve-no-processing")) {
+            o.serveProcessing = false;
             continue;
         }
         if (i + 1 >= arguments.size()) {
@@ -136,6 +144,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, bo
             ok = parseCount(value, &o.microIterations);
         } else if (flag == QLatin1String("--work-dir")) {
             o.workDir = value;
+        } else if (flag == QLatin1String("--dump")) {
+            o.dumpFile = value;
         } else {
             *error = QStringLiteral("unknown option %1; see --help.").arg(flag);
             return std::nullopt;

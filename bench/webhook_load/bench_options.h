@@ -31,7 +31,9 @@ struct BenchOptions
     bool ceiling = true;        ///< also measure the empty-handler QHttpServers
     int microIterations = 2000; ///< SQLite commits per micro measure (x20 for HMAC and parse)
     QString serveBinary;
+    bool serveProcessing = true; ///< serve runs its processing workers too, as in production
     QString workDir; ///< where the temporary databases go (default: a fresh temporary folder)
+    QString dumpFile; ///< if set, every 200's completion time and latency go there (CSV)
 
     static QString usage();
     /// Parses argv; on a usage error returns nothing and sets *error. *help is set for --help.

@@ -28,6 +28,8 @@ struct Snapshot
     qint64 machineBusyNs = 0;
     qint64 selfNs = 0;
     qint64 childNs = 0; ///< all threads of the server process, when it is a child
+    qint64 machineDiskBytes = 0;
+    qint64 ourDiskBytes = 0;
     process_stats::ThreadTimes serverThread;
 
     static Snapshot take(const ServerUnderLoad &server)
@@ -38,6 +40,9 @@ struct Snapshot
         if (server.pid != 0)
             s.childNs = process_stats::threadTimes(server.pid, {}).onCpuNs;
         s.serverThread = process_stats::threadTimes(server.pid, server.threadPrefix);
+        s.machineDiskBytes = process_stats::machineDiskWriteBytes();
+        s.ourDiskBytes = process_stats::diskWriteBytes(0)
+                         + (server.pid != 0 ? process_stats::diskWriteBytes(server.pid) : 0);
         return s;
     }
 };
@@ -81,6 +86,9 @@ StepFigures drive(RequestPool &pool, const ServerUnderLoad &server, LoadSpec spe
     const double oursNs = double(after.selfNs - before.selfNs) + double(after.childNs - before.childNs);
     u.restOfUsCpu = pct(oursNs - generatorNs - serverCpu);
     u.othersCpu = qMax(0.0, pct(double(after.machineBusyNs - before.machineBusyNs) - oursNs));
+    const qint64 othersDisk = (after.machineDiskBytes - before.machineDiskBytes)
+                              - (after.ourDiskBytes - before.ourDiskBytes);
+    u.othersDiskMB = qMax<double>(0, double(othersDisk) / 1e6);
     return f;
 }
 

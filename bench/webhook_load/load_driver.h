@@ -29,6 +29,7 @@ struct StepUsage
     double generatorCpu = 0;
     double restOfUsCpu = 0; ///< everything else of ours: main threads, SQLite, the kernel for us
     double othersCpu = 0;   ///< processes that are not ours (other helpers' compilers...)
+    double othersDiskMB = 0; ///< what they wrote to disk meanwhile (it slows our fsyncs down)
 };
 
 /// One step's figures.

@@ -346,6 +346,7 @@ private:
                 if (done >= m_windowStart && done <= m_end) {
                     ++m_result.ok;
                     m_result.latencyNs.push_back(done - c.startNs);
+                    m_result.doneAtNs.push_back(done - m_windowStart);
                 }
             } else {
                 if (m_result.non200++ == 0)

@@ -33,6 +33,7 @@ struct LoadResult
     qint64 missedSends = 0;         ///< rate mode: due requests still queued when the run ended
     qint64 maxQueued = 0;           ///< rate mode: most requests waiting for a free connection
     std::vector<qint64> latencyNs;  ///< of the 200s in the window
+    std::vector<qint64> doneAtNs;   ///< when each of them completed, from the window's start
     double generatorCpuSeconds = 0; ///< CPU time of the generator's thread
     QString error;                  ///< set when the run could not happen at all
 };

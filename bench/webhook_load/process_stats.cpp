@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 
 #include <unistd.h>
 
@@ -90,6 +91,29 @@ qint64 machineBusyNs()
     for (int i : {1, 2, 3, 6, 7, 8})
         busy += f.at(i).toLongLong();
     return ticksToNs(busy);
+}
+
+qint64 diskWriteBytes(qint64 pid)
+{
+    const QByteArray io = readAll(procDir(pid) + QStringLiteral("/io"));
+    for (const QByteArray &line : io.split('\n')) {
+        if (line.startsWith("write_bytes:"))
+            return line.mid(12).trimmed().toLongLong();
+    }
+    return 0;
+}
+
+qint64 machineDiskWriteBytes()
+{
+    static const QRegularExpression wholeDisk(QStringLiteral("^((s|v|xv|h)d[a-z]+|nvme\\d+n\\d+|mmcblk\\d+)$"));
+    qint64 sectors = 0;
+    for (const QByteArray &line : readAll(QStringLiteral("/proc/diskstats")).split('\n')) {
+        const QList<QByteArray> f = line.simplified().split(' ');
+        // major minor name reads merged sectors ms writes merged sectors ...
+        if (f.size() > 9 && wholeDisk.match(QString::fromLatin1(f.at(2))).hasMatch())
+            sectors += f.at(9).toLongLong();
+    }
+    return sectors * 512;
 }
 
 QString loadAverage()

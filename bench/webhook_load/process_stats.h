@@ -32,6 +32,11 @@ qint64 processCpuNs(qint64 pid = 0);
 /// Busy CPU time of the whole machine, in ns, summed over cores (/proc/stat).
 qint64 machineBusyNs();
 
+/// Bytes this process (pid 0) or that one caused to be written to storage (/proc/<pid>/io).
+qint64 diskWriteBytes(qint64 pid = 0);
+/// Bytes written to the machine's disks (/proc/diskstats, whole disks only).
+qint64 machineDiskWriteBytes();
+
 /// "0.28 0.22 0.09" from /proc/loadavg.
 QString loadAverage();
 /// Number of online cores.

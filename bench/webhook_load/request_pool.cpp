@@ -47,6 +47,8 @@ void RequestPool::reserve(qsizetype count)
 
 std::string_view RequestPool::next()
 {
+    if (m_nextIndex >= m_requests.size() && m_recycling && !m_requests.empty())
+        m_nextIndex = 0;
     if (m_nextIndex >= m_requests.size()) {
         buildOne();
         ++m_builtOnTheSpot;

@@ -23,8 +23,10 @@ public:
 
     /// Builds until at least `count` requests are ready and not yet handed out.
     void reserve(qsizetype count);
-    /// The next unused request.
+    /// The next unused request. When recycling, wraps around to the first one instead of building
+    /// more (for servers that store nothing, such as the ceiling).
     std::string_view next();
+    void setRecycling(bool on) { m_recycling = on; }
     /// Frees every request (handed out or not); ids keep counting up.
     void clear();
 
@@ -45,6 +47,7 @@ private:
     std::deque<std::string> m_requests;
     std::size_t m_nextIndex = 0;
     quint64 m_nextId = 1800000000000000000ULL; // 19 digits, like Meta's leadgen ids
+    bool m_recycling = false;
     qsizetype m_builtOnTheSpot = 0;
     qint64 m_buildNs = 0;
     qint64 m_built = 0;

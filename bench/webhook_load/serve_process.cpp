@@ -65,7 +65,8 @@ QString ServeProcess::logFile() const
     return QDir(m_workDir).filePath(QStringLiteral("serve.log"));
 }
 
-bool ServeProcess::start(const QString &databasePath, const QByteArray &appSecret, QString *error)
+bool ServeProcess::start(const QString &databasePath, const QByteArray &appSecret, bool processing,
+                         QString *error)
 {
     m_port = freePort();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -78,7 +79,10 @@ bool ServeProcess::start(const QString &databasePath, const QByteArray &appSecre
     env.insert(QStringLiteral("LEADKEEPER_VERIFY_TOKEN"), QStringLiteral("bench-verify-token"));
     m_process.setProcessEnvironment(env);
     m_process.setProgram(m_binary);
-    m_process.setArguments({QStringLiteral("serve")});
+    QStringList arguments{QStringLiteral("serve")};
+    if (!processing)
+        arguments << QStringLiteral("--no-processing");
+    m_process.setArguments(arguments);
     m_process.setStandardOutputFile(logFile());
     m_process.setStandardErrorFile(logFile(), QIODevice::Append);
     m_process.start();

@@ -18,7 +18,9 @@ public:
     ~ServeProcess();
 
     /// Starts and waits until it accepts connections; on failure *error says why.
-    bool start(const QString &databasePath, const QByteArray &appSecret, QString *error);
+    /// `processing` false adds --no-processing (the listener alone).
+    bool start(const QString &databasePath, const QByteArray &appSecret, bool processing,
+               QString *error);
     /// SIGTERM, then waits for the exit.
     void stop();
 

@@ -11,7 +11,10 @@
 #include "webhook_bodies.h"
 
 #include <QLabel>
+#include <QLineEdit>
+#include <QListView>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStyledItemDelegate>
@@ -70,6 +73,8 @@ private Q_SLOTS:
     void newLeadsKeepScrolledRowsInView();
     void listenerFailureShowsARedBanner();
     void statusColoursAreDistinct();
+    void filterThenSelect();
+    void filterWithoutMatchesSaysSo();
 
 private:
     bool openDesk(const Settings &settings);
@@ -178,7 +183,7 @@ void TestMainWindow::webhookAppearsAtOnce()
     QTRY_VERIFY(table()->isVisible());
     QVERIFY(!label("emptyHint")->isVisible());
 
-    const QString when = LeadLogModel::formatTime(m_model->entryAt(0).receivedAtMs);
+    const QString when = LeadLogModel::formatTime(m_model->rowAt(0)->receivedAtMs);
     QTRY_COMPARE_WITH_TIMEOUT(label("lastWebhookStatus")->text(),
                               QStringLiteral("Last webhook: ") + when, 1000);
 }
@@ -256,7 +261,7 @@ void TestMainWindow::newLeadsKeepScrolledRowsInView()
     m_model->stopWatching(); // refreshes come from this test only
     QTableView *view = table();
     QTRY_VERIFY(view->isVisible());
-    QCOMPARE(m_model->rowCount(), 200);
+    QTRY_COMPARE(m_model->rowCount(), 200);
 
     // The user scrolled down and selected a lead.
     QScrollBar *bar = view->verticalScrollBar();
@@ -267,11 +272,12 @@ void TestMainWindow::newLeadsKeepScrolledRowsInView()
     view->selectRow(105);
     const QString selected = m_model->index(105, 0).data(LeadLogModel::LeadgenIdRole).toString();
 
+    QTRY_VERIFY(m_model->rowAt(105));
     store({incoming(QStringLiteral("201")), incoming(QStringLiteral("202")),
            incoming(QStringLiteral("203"))},
           start + 1000);
-    QVERIFY(m_model->refresh());
-    QCOMPARE(m_model->rowCount(), 203);
+    m_model->requestRefresh();
+    QTRY_COMPARE(m_model->rowCount(), 203);
     QCOMPARE(view->indexAt(QPoint(4, 4)).data(LeadLogModel::LeadgenIdRole).toString(), topBefore);
     const QModelIndexList rows = view->selectionModel()->selectedRows();
     QCOMPARE(rows.size(), 1);
@@ -282,7 +288,8 @@ void TestMainWindow::newLeadsKeepScrolledRowsInView()
     // At the top the user is watching for new leads: they appear in view.
     bar->setValue(0);
     store({incoming(QStringLiteral("204"))}, start + 2000);
-    QVERIFY(m_model->refresh());
+    m_model->requestRefresh();
+    QTRY_COMPARE(m_model->rowCount(), 204);
     QCOMPARE(bar->value(), 0);
     QCOMPARE(view->indexAt(QPoint(4, 4)).data(LeadLogModel::LeadgenIdRole).toString(), "204");
 }
@@ -320,6 +327,65 @@ void TestMainWindow::statusColoursAreDistinct()
     }
     QCOMPARE(seen.size(), qsizetype(kAllStatuses.size()));
     QCOMPARE(ui::LeadStatusDelegate::statusColor(LeadStatus::Error, light).red() > 150, true);
+}
+
+void TestMainWindow::filterThenSelect()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int i = 1; i <= 30; ++i)
+        store({incoming(QString::number(100 + i))}, now - 60000 + i);
+    QSqlQuery q(m_writerDb->sql());
+    QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET status = 'error', error_message = "
+                                  "'The phone number 555 is too short.' WHERE leadgen_id IN "
+                                  "('105', '117', '122')")));
+    QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET lead_payload = '{\"field_data\":[{\"name\":"
+                                  "\"full_name\",\"values\":[\"Erika Mustermann\"]}]}' "
+                                  "WHERE leadgen_id = '117'")));
+    QVERIFY(openDesk(m_temp->settings()));
+    QTRY_COMPARE(m_model->rowCount(), 30);
+
+    // The sidebar counts, then a click on Error shows only the three failed leads.
+    auto *statuses = m_window->findChild<QListView *>(QStringLiteral("statusList"));
+    QVERIFY(statuses);
+    const int errorRow = 1 + int(LeadStatus::Error);
+    QCOMPARE(statuses->model()->index(errorRow, 0).data().toString(), "Error");
+    QTRY_COMPARE(statuses->model()->index(errorRow, 0).data(Qt::UserRole + 2).toLongLong(), 3);
+    QTest::mouseClick(statuses->viewport(), Qt::LeftButton, {},
+                      statuses->visualRect(statuses->model()->index(errorRow, 0)).center());
+    QTRY_COMPARE(m_model->rowCount(), 3);
+    QTRY_VERIFY(!m_model->isLoading());
+    QCOMPARE(m_model->index(0, 0).data(LeadLogModel::LeadgenIdRole).toString(), "122");
+    QVERIFY(label("leadCount")->text().startsWith(QStringLiteral("3 leads of 30")));
+
+    // Typing narrows it after a pause; one query for the whole word.
+    auto *search = m_window->findChild<QLineEdit *>(QStringLiteral("searchBox"));
+    QVERIFY(search);
+    QSignalSpy applied(m_model.get(), &LeadLogModel::filterApplied);
+    QTest::keyClicks(search, QStringLiteral("erika"));
+    QTRY_COMPARE(m_model->rowCount(), 1);
+    QCOMPARE(applied.count(), 1);
+    QCOMPARE(m_model->index(0, LeadLogModel::NameColumn).data().toString(), "Erika Mustermann");
+
+    // Selecting the row shows the lead under the table.
+    table()->selectRow(0);
+    QTRY_VERIFY(label("selectedLead")->isVisible());
+    QCOMPARE(label("selectedLead")->text(),
+             "Lead 117 · Error: The phone number 555 is too short.");
+}
+
+void TestMainWindow::filterWithoutMatchesSaysSo()
+{
+    store({incoming(QStringLiteral("1"))}, QDateTime::currentMSecsSinceEpoch());
+    QVERIFY(openDesk(m_temp->settings()));
+    QTRY_COMPARE(m_model->rowCount(), 1);
+    auto *search = m_window->findChild<QLineEdit *>(QStringLiteral("searchBox"));
+    QTest::keyClicks(search, QStringLiteral("nobody"));
+    QTRY_COMPARE(m_model->rowCount(), 0);
+    QTRY_VERIFY(label("noMatch")->isVisible());
+    QVERIFY(table()->isVisible()); // not the getting-started page: the log is not empty
+    search->clear();
+    QTRY_COMPARE(m_model->rowCount(), 1);
+    QTRY_VERIFY(!label("noMatch")->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)

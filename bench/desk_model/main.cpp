@@ -1,0 +1,182 @@
+// desk_model: the desk's lead table on a generated log of a million (or ten million) entries.
+// Prints time to first rows, jumps (scrollbar dragged to the middle and to the end), a status and
+// a text filter, and the peak memory. Usage: desk_model [--rows N] [--db PATH] (an existing PATH
+// with N rows is reused; generation runs at tens of thousands of rows per second).
+
+#include "lead_log_model.h"
+#include "log_generator.h"
+#include "store/database.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+using namespace leadkeeper;
+
+namespace {
+
+QTextStream out(stdout);
+
+qint64 peakKb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+// The rows the view shows are loaded (the view painted them from the model's window).
+bool visibleLoaded(QTableView &view, LeadLogModel &model)
+{
+    if (model.isLoading())
+        return false;
+    if (model.rowCount() == 0)
+        return true;
+    const int top = qMax(0, view.rowAt(0));
+    int bottom = view.rowAt(view.viewport()->height() - 2);
+    if (bottom < 0)
+        bottom = model.rowCount() - 1;
+    for (int row = top; row <= bottom; ++row)
+        if (!model.rowAt(row))
+            return false;
+    return true;
+}
+
+double waitShown(QTableView &view, LeadLogModel &model, const QElapsedTimer &clock)
+{
+    while (!visibleLoaded(view, model))
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 2);
+    view.viewport()->repaint();
+    return clock.nsecsElapsed() / 1e6;
+}
+
+void line(const char *what, double ms, const char *target)
+{
+    out << QStringLiteral("%1 %2 ms   (target %3)")
+               .arg(QLatin1String(what), -34)
+               .arg(ms, 8, 'f', 1)
+               .arg(QLatin1String(target))
+        << Qt::endl;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("rows"), QStringLiteral("Entries in the log."), QStringLiteral("n"),
+                      QStringLiteral("1000000")});
+    parser.addOption({QStringLiteral("db"), QStringLiteral("Database file (reused when it has the rows)."),
+                      QStringLiteral("path")});
+    parser.process(app);
+    const qint64 rows = parser.value(QStringLiteral("rows")).toLongLong();
+    QTemporaryDir dir;
+    const QString path = parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db"))
+                                                            : dir.filePath(QStringLiteral("bench.db"));
+    QString error;
+    {
+        auto db = Database::open(path, &error);
+        if (!db) {
+            out << error << Qt::endl;
+            return 1;
+        }
+        QSqlQuery q(db->sql());
+        q.exec(QStringLiteral("SELECT IFNULL(SUM(n), 0) FROM lead_log_counts"));
+        const qint64 have = q.next() ? q.value(0).toLongLong() : 0;
+        q.finish();
+        if (have != rows) {
+            out << "generating " << rows << " entries in " << path << Qt::endl;
+            QElapsedTimer gen;
+            gen.start();
+            if (have != 0 || !bench::generateLog(path, rows, &error)) {
+                out << (have ? QStringLiteral("the database holds another log") : error) << Qt::endl;
+                return 1;
+            }
+            out << "generated in " << gen.elapsed() / 1000.0 << " s" << Qt::endl;
+        }
+    }
+    out << "log: " << rows << " entries, " << QFile(path).size() / (1024 * 1024) << " MiB" << Qt::endl;
+
+    QElapsedTimer clock;
+    clock.start();
+    auto db = Database::open(path, &error);
+    LeadLogModel model(std::move(*db));
+    QTableView view;
+    view.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view.verticalHeader()->setDefaultSectionSize(24);
+    view.resize(1366, 800);
+    view.setModel(&model);
+    view.show();
+    line("first rows shown", waitShown(view, model, clock), "< 200 ms");
+
+    QScrollBar *bar = view.verticalScrollBar();
+    auto jump = [&](const char *what, double fraction) {
+        QElapsedTimer t;
+        t.start();
+        bar->setValue(int(bar->maximum() * fraction));
+        line(what, waitShown(view, model, t), "< 50 ms");
+    };
+    jump("jump to the middle (walk running)", 0.5);
+    QElapsedTimer settle;
+    settle.start();
+    while (!model.isCountExact() || model.rowCount() < rows)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    QCoreApplication::processEvents();
+    line("anchors complete (background)", settle.nsecsElapsed() / 1e6, "-");
+    jump("jump to the end", 1.0);
+    jump("jump to 37 %", 0.37);
+    jump("jump to the middle", 0.5);
+    jump("jump to the top", 0.0);
+
+    auto filter = [&](const char *what, const DeskFilter &f) {
+        QElapsedTimer t;
+        t.start();
+        model.setFilter(f);
+        const double ms = waitShown(view, model, t);
+        line(what, ms, "< 150 ms");
+        QElapsedTimer c;
+        c.start();
+        while (!model.isCountExact())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        out << "    " << model.rowCount() << " rows, count exact after +" << c.elapsed() << " ms" << Qt::endl;
+        bar->setValue(bar->maximum() / 2);
+        QElapsedTimer j;
+        j.start();
+        line("    jump to its middle", waitShown(view, model, j), "< 50 ms");
+    };
+    DeskFilter errors;
+    errors.statuses = {LeadStatus::Error};
+    filter("status filter (Error)", errors);
+    DeskFilter text;
+    text.text = QStringLiteral("mustermann");
+    filter("text filter (\"mustermann\", ~5 %)", text);
+    text.text = QStringLiteral("+49 151 1234");
+    filter("text filter (phone \"+49 151 1234\")", text);
+    DeskFilter errorText;
+    errorText.statuses = {LeadStatus::Error};
+    errorText.text = QStringLiteral("token expired");
+    filter("status + text (\"token expired\")", errorText);
+    DeskFilter instagram;
+    instagram.platform = QStringLiteral("instagram");
+    filter("platform filter (Instagram, ~33 %)", instagram);
+    filter("back to everything", DeskFilter{});
+
+    out << QStringLiteral("peak memory (VmHWM)                 %1 MB   (target < 200 MB)")
+               .arg(peakKb() / 1024.0, 0, 'f', 1)
+        << Qt::endl;
+    return 0;
+}

@@ -1,0 +1,54 @@
+#include "error_count_watcher.h"
+
+#include "store/status_count.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace leadkeeper {
+
+ErrorCountWatcher::ErrorCountWatcher(const QString &databasePath, QObject *parent)
+    : QObject(parent)
+    , m_databasePath(databasePath)
+{
+    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ErrorCountWatcher::onFinished);
+}
+
+ErrorCountWatcher::~ErrorCountWatcher()
+{
+    // The count holds no pointer to this object; waiting keeps its connection from outliving
+    // the application's teardown.
+    m_watcher.waitForFinished();
+}
+
+void ErrorCountWatcher::refresh()
+{
+    if (m_watcher.isRunning()) {
+        m_again = true;
+        return;
+    }
+    const QString path = m_databasePath;
+    m_watcher.setFuture(QtConcurrent::run([path] {
+        Result r;
+        r.count = StatusCount::count(path, LeadStatus::Error, &r.error);
+        return r;
+    }));
+}
+
+void ErrorCountWatcher::onFinished()
+{
+    const Result r = m_watcher.result();
+    if (r.count) {
+        const int before = m_count;
+        m_count = *r.count;
+        if (before != m_count)
+            Q_EMIT countChanged(m_count, before >= 0 && m_count > before ? m_count - before : 0);
+    } else {
+        Q_EMIT failed(r.error);
+    }
+    if (m_again) {
+        m_again = false;
+        refresh();
+    }
+}
+
+} // namespace leadkeeper

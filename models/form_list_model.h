@@ -1,0 +1,53 @@
+#pragma once
+
+#include "meta/graph_client.h"
+#include "processing/mapping_types.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+namespace leadkeeper {
+
+/**
+ * The lead forms of one page: the stored form mappings plus the forms "Fetch forms from Meta"
+ * found that are not mapped yet. Columns Form, Form id, On Meta (ACTIVE, ARCHIVED, or "not seen"
+ * when not fetched), Mapping ("Not mapped — leads wait", "6 questions mapped", "Paused").
+ *
+ * A fetched form is never written by this model: it becomes a stored mapping only when its mapping
+ * is saved (a stored form counts as mapped for the pipeline, DESIGN.md §5 step 1). Fetching again
+ * refreshes the questions and names of stored forms in memory, for the mapping editor.
+ * GUI-thread only; no I/O.
+ */
+class FormListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, FormIdColumn, MetaStatusColumn, MappingColumn, ColumnCount };
+
+    struct Entry
+    {
+        FormMapping form;   ///< form.id == 0: not stored (not mapped)
+        QString metaStatus; ///< "" when not fetched in this session
+    };
+
+    explicit FormListModel(QObject *parent = nullptr);
+
+    void setForms(const QList<FormMapping> &stored);
+    /// Adds the fetched forms that are not stored and refreshes the stored ones; returns how many
+    /// forms were new.
+    int mergeFetched(const QList<GraphForm> &fetched);
+    /// Replaces the entry of the same form id by the stored mapping; returns its row.
+    int upsert(const FormMapping &stored);
+    const Entry &entryAt(int row) const { return m_entries.at(row); }
+    int rowOfFormId(const QString &formId) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    QList<Entry> m_entries;
+};
+
+} // namespace leadkeeper

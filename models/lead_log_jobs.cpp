@@ -1,0 +1,144 @@
+#include "lead_log_jobs.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+
+namespace leadkeeper::desk {
+
+namespace {
+
+// Counting new rows at the top stops here: more than this at once is treated as a new log.
+constexpr qint64 kMaxHead = 1'000'000;
+
+} // namespace
+
+std::optional<QList<DeskRow>> loadRows(LeadLogQuery &query, const View &view, qint64 first,
+                                       int length, QString *error)
+{
+    if (!view.topKey || length <= 0)
+        return QList<DeskRow>{};
+    // The nearest anchor at or before `first`; without one, the top row.
+    LeadLogQuery::Start start{view.topKey, true};
+    qint64 startRow = 0;
+    const auto after = std::upper_bound(view.anchors.cbegin(), view.anchors.cend(), first,
+                                        [](qint64 row, const Anchor &a) { return row < a.row; });
+    if (after != view.anchors.cbegin()) {
+        start.key = std::prev(after)->key;
+        startRow = std::prev(after)->row;
+    }
+    // Near the end of a known count, reading backwards from the last row is the short way.
+    const qint64 fromEnd = view.count - (first + length);
+    if (view.countExact && fromEnd >= 0 && fromEnd < first - startRow)
+        return query.rows(view.filter, view.sort, {}, fromEnd, length, true, error);
+    return query.rows(view.filter, view.sort, start, first - startRow, length, false, error);
+}
+
+std::optional<Reset> loadReset(LeadLogQuery &query, const DeskFilter &filter, const DeskSort &sort,
+                               int length, QString *error)
+{
+    Reset reset;
+    auto rows = query.rows(filter, sort, {}, 0, length, false, error);
+    if (!rows)
+        return std::nullopt;
+    reset.rows = std::move(*rows);
+    if (filter.isCountedByStatus()) {
+        const auto total = query.countedTotal(filter, error);
+        if (!total)
+            return std::nullopt;
+        reset.count = std::max<qint64>(*total, reset.rows.size());
+        reset.countExact = true;
+    } else {
+        reset.count = reset.rows.size();
+        reset.countExact = reset.rows.size() < length;
+    }
+    const auto counts = query.statusCounts(error);
+    if (!counts)
+        return std::nullopt;
+    reset.statusCounts = *counts;
+    QString ignored;
+    reset.lastWebhookMs = query.lastReceivedAt(LeadSource::Webhook, &ignored);
+    return reset;
+}
+
+std::optional<Walk> walkAnchors(LeadLogQuery &query, const View &view, int budgetMs,
+                                QString *error)
+{
+    Walk walk;
+    if (!view.topKey) {
+        walk.count = 0;
+        return walk;
+    }
+    QElapsedTimer clock;
+    clock.start();
+    LeadLogQuery::Start start{view.topKey, true};
+    qint64 row = 0;
+    if (!view.anchors.isEmpty()) {
+        start = {view.anchors.last().key, false};
+        row = view.anchors.last().row;
+    }
+    do {
+        // From the top row (included) the next anchor is kAnchorStep rows on; from an anchor
+        // (excluded) it is kAnchorStep - 1 rows after the first row that follows it.
+        const qint64 offset = start.inclusive ? kAnchorStep : kAnchorStep - 1;
+        const auto step = query.stepFrom(view.filter, view.sort, start, offset, error);
+        if (!step)
+            return std::nullopt;
+        if (!step->key) {
+            walk.count = row + (start.inclusive ? 0 : 1) + step->rowsAfter;
+            break;
+        }
+        row += kAnchorStep;
+        walk.anchors << Anchor{row, *step->key};
+        start = {*step->key, false};
+    } while (clock.elapsed() < budgetMs);
+    return walk;
+}
+
+std::optional<Refresh> loadRefresh(LeadLogQuery &query, const View &view, qint64 windowFirst,
+                                   int windowLength, QString *error)
+{
+    Refresh refresh;
+    View now = view;
+    if (view.topKey) {
+        const auto head = query.countBefore(view.filter, view.sort, *view.topKey, kMaxHead, error);
+        if (!head)
+            return std::nullopt;
+        refresh.head = *head;
+    }
+    refresh.topKey = view.topKey;
+    if (refresh.head > 0) {
+        const auto top = query.rows(view.filter, view.sort, {}, 0, 1, false, error);
+        if (!top)
+            return std::nullopt;
+        if (!top->isEmpty())
+            refresh.topKey = top->first().key;
+        for (Anchor &a : now.anchors)
+            a.row += refresh.head;
+        now.count += refresh.head;
+        now.topKey = refresh.topKey;
+    }
+    if (view.filter.isCountedByStatus()) {
+        refresh.count = query.countedTotal(view.filter, error);
+        if (!refresh.count)
+            return std::nullopt;
+    }
+    // A window at the top (the user watches new leads arrive) takes the new rows in.
+    const bool atTop = windowFirst == 0;
+    refresh.windowFirst = atTop ? 0 : windowFirst + refresh.head;
+    const qint64 length = atTop ? qMin<qint64>(windowLength + refresh.head, 4 * windowLength + 64)
+                                : windowLength;
+    auto rows = loadRows(query, now, refresh.windowFirst, int(length), error);
+    if (!rows)
+        return std::nullopt;
+    refresh.window = std::move(*rows);
+    const auto counts = query.statusCounts(error);
+    if (!counts)
+        return std::nullopt;
+    refresh.statusCounts = *counts;
+    QString ignored;
+    refresh.lastWebhookMs = query.lastReceivedAt(LeadSource::Webhook, &ignored);
+    return refresh;
+}
+
+} // namespace leadkeeper::desk

@@ -1,0 +1,112 @@
+// The tray badge and rate-limited notifications, fed by ErrorCountWatcher over a real store.
+
+#include "error_count_watcher.h"
+#include "store/database.h"
+#include "store/lead_log_store.h"
+#include "temp_store.h"
+#include "tray_notifier.h"
+
+#include <QDateTime>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace leadkeeper;
+using leadkeeper::ui::TrayNotifier;
+
+class TestTrayNotifier : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void countShowsInTooltipAndIcon();
+    void notificationsAreRateLimited();
+    void notificationsCanBeOff();
+    void watcherCountsErrorLeads();
+};
+
+void TestTrayNotifier::countShowsInTooltipAndIcon()
+{
+    TrayNotifier tray{QIcon()};
+    QVERIFY(tray.toolTip().contains(QStringLiteral("no leads in Error")));
+    const qint64 plain = tray.icon().pixmap(64, 64).toImage().pixel(46, 14);
+    tray.setErrorCount(3, 0);
+    QCOMPARE(tray.errorCount(), 3);
+    QVERIFY2(tray.toolTip().contains(QStringLiteral("3 leads in Error")), qPrintable(tray.toolTip()));
+    QVERIFY(tray.icon().pixmap(64, 64).toImage().pixel(46, 14) != plain); // the badge
+    tray.setErrorCount(1, 0);
+    QVERIFY(tray.toolTip().contains(QStringLiteral("1 lead in Error")));
+}
+
+void TestTrayNotifier::notificationsAreRateLimited()
+{
+    TrayNotifier tray{QIcon()};
+    tray.setMinInterval(std::chrono::milliseconds(300));
+    QSignalSpy notified(&tray, &TrayNotifier::notified);
+    tray.setErrorCount(1, 1);
+    QCOMPARE(notified.size(), 1);
+    QCOMPARE(notified.last().at(0).toString(), QStringLiteral("A lead failed"));
+    tray.setErrorCount(3, 2);
+    tray.setErrorCount(6, 3);
+    QCOMPARE(notified.size(), 1); // inside the window: summed, not shown
+    QVERIFY(notified.wait(2000));
+    QCOMPARE(notified.size(), 2);
+    QCOMPARE(notified.last().at(0).toString(), QStringLiteral("5 leads failed"));
+    QVERIFY(notified.last().at(1).toString().contains(QStringLiteral("6 leads are in Error")));
+    QVERIFY(!notified.wait(600)); // nothing pending, nothing more
+}
+
+void TestTrayNotifier::notificationsCanBeOff()
+{
+    TrayNotifier tray{QIcon()};
+    tray.setNotificationsEnabled(false);
+    QSignalSpy notified(&tray, &TrayNotifier::notified);
+    tray.setErrorCount(4, 4);
+    QCOMPARE(notified.size(), 0);
+    QCOMPARE(tray.errorCount(), 4); // the badge still counts
+}
+
+void TestTrayNotifier::watcherCountsErrorLeads()
+{
+    test::TempStore store;
+    QString error;
+    auto db = Database::open(store.databasePath(), &error);
+    QVERIFY2(db, qPrintable(error));
+    LeadLogStore log(db->sql());
+    QList<IncomingLead> leads;
+    for (int i = 0; i < 5; ++i) {
+        IncomingLead l;
+        l.leadgenId = QStringLiteral("8000000000000%1").arg(i);
+        l.pageId = QStringLiteral("1");
+        l.rawPayload = "{}";
+        leads << l;
+    }
+    QVERIFY2(log.storeDelivery(leads, QDateTime::currentMSecsSinceEpoch(), &error), qPrintable(error));
+    QSqlQuery q(db->sql());
+    QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET status = 'error' WHERE leadgen_id IN "
+                                  "('80000000000000', '80000000000001')")));
+
+    ErrorCountWatcher watcher(store.databasePath());
+    TrayNotifier tray{QIcon()};
+    QObject::connect(&watcher, &ErrorCountWatcher::countChanged, &tray, &TrayNotifier::setErrorCount);
+    QSignalSpy changed(&watcher, &ErrorCountWatcher::countChanged);
+    QSignalSpy notified(&tray, &TrayNotifier::notified);
+    watcher.refresh();
+    QVERIFY(changed.wait(5000));
+    QCOMPARE(changed.last().at(0).toInt(), 2);
+    QCOMPARE(changed.last().at(1).toInt(), 0); // the first count is not "new"
+    QCOMPARE(tray.errorCount(), 2);
+    QCOMPARE(notified.size(), 0);
+
+    QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET status = 'error'")));
+    watcher.refresh();
+    watcher.refresh(); // coalesced
+    QVERIFY(changed.wait(5000));
+    QCOMPARE(changed.last().at(0).toInt(), 5);
+    QCOMPARE(changed.last().at(1).toInt(), 3);
+    QCOMPARE(notified.size(), 1);
+    QVERIFY(notified.last().at(0).toString().contains(QStringLiteral("3 leads failed")));
+}
+
+QTEST_MAIN(TestTrayNotifier)
+#include "tst_tray_notifier.moc"
