@@ -72,11 +72,14 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
     m_filterBar->setObjectName(QStringLiteral("filterBar"));
     m_pages = new QStackedWidget(this);
     auto *right = new QWidget(this);
-    auto *rightLayout = new QVBoxLayout(right);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->setSpacing(0);
-    rightLayout->addWidget(m_filterBar);
-    rightLayout->addWidget(m_pages, 1);
+    m_rightLayout = new QVBoxLayout(right);
+    m_rightLayout->setContentsMargins(0, 0, 0, 0);
+    m_rightLayout->setSpacing(0);
+    m_rightLayout->addWidget(m_filterBar);
+    m_content = new QSplitter(Qt::Horizontal, right);
+    m_content->setChildrenCollapsible(false);
+    m_content->addWidget(m_pages);
+    m_rightLayout->addWidget(m_content, 1);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_sidebar);
     splitter->addWidget(right);
@@ -137,6 +140,29 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
 MainWindow::~MainWindow()
 {
     m_model->stopWatching();
+}
+
+void MainWindow::setDetailPane(QWidget *pane)
+{
+    m_hasDetailPane = true;
+    m_selectedLead->hide();
+    m_content->addWidget(pane);
+    m_content->setStretchFactor(0, 3);
+    m_content->setStretchFactor(1, 2);
+}
+
+void MainWindow::addBottomWidget(QWidget *widget)
+{
+    m_rightLayout->addWidget(widget);
+}
+
+void MainWindow::showErrors()
+{
+    m_sidebar->setCurrentStatus(LeadStatus::Error);
+    applyFilters();
+    showNormal();
+    raise();
+    activateWindow();
 }
 
 void MainWindow::buildTable()
@@ -381,7 +407,7 @@ void MainWindow::showSelectedLead()
     const QItemSelectionModel *selection = m_table->selectionModel();
     const QModelIndex current = selection->currentIndex();
     const DeskRow *row = current.isValid() ? m_model->rowAt(current.row()) : nullptr;
-    if (!current.isValid() || !selection->isRowSelected(current.row())) {
+    if (m_hasDetailPane || !current.isValid() || !selection->isRowSelected(current.row())) {
         m_selectedLead->hide();
         return;
     }
@@ -401,6 +427,7 @@ void MainWindow::applyFilters()
         spec.insert(QStringLiteral("statuses"), QStringList{statusKey(*status)});
     m_model->setFilter(SavedViewModel::toFilter(spec, QDateTime::currentDateTime()));
     showLeadCount();
+    Q_EMIT filterApplied(m_model->filter());
 }
 
 void MainWindow::applyView(const QVariantMap &spec)

@@ -8,14 +8,17 @@
 class QLabel;
 class QPushButton;
 class QModelIndex;
+class QSplitter;
 class QStackedWidget;
 class QTableView;
+class QVBoxLayout;
 
 namespace leadkeeper {
 class LeadLogModel;
 class ListenerThread;
 class SavedViewModel;
 class StatusCountModel;
+struct DeskFilter;
 } // namespace leadkeeper
 
 namespace leadkeeper::ui {
@@ -47,6 +50,19 @@ public:
     MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // Hooks for the parts the desk composes in (DeskController); tests may leave them out.
+    QTableView *leadTable() const { return m_table; }
+    /// Shows `pane` beside the table (the selected lead's details); replaces the one-line strip.
+    void setDetailPane(QWidget *pane);
+    /// Adds `widget` under the table (e.g. a bulk job's progress).
+    void addBottomWidget(QWidget *widget);
+    /// Shows only Error leads (the tray's "show errors").
+    void showErrors();
+
+Q_SIGNALS:
+    /// The table's filter changed (statuses from the sidebar included).
+    void filterApplied(const leadkeeper::DeskFilter &filter);
+
 private:
     void buildTable();
     void buildEmptyState();
@@ -67,6 +83,9 @@ private:
     LeadLogModel *m_model;
     ListenerThread *m_listener;
     QStackedWidget *m_pages = nullptr;
+    QSplitter *m_content = nullptr;
+    QVBoxLayout *m_rightLayout = nullptr;
+    bool m_hasDetailPane = false;
     QTableView *m_table = nullptr;
     QLabel *m_emptyHint = nullptr;
     QLabel *m_emptyNote = nullptr;

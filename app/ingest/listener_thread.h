@@ -33,6 +33,9 @@ public:
     /// Answers the request in hand, closes every connection and joins the thread. Idempotent.
     void stop();
 
+    /// New settings for the next start (the desk's settings dialog): stop(), setSettings(), start.
+    void setSettings(const Settings &settings) { m_settings = settings; }
+
     bool isListening() const { return !m_address.isEmpty(); }
     QString address() const { return m_address; }
     quint16 port() const { return m_port; }

@@ -45,10 +45,10 @@ QString perLead(qint64 ns, int leads)
     return QString::number(leads > 0 ? double(ns) / 1e6 / leads : 0, 'f', 2);
 }
 
-QString probeLine(const QString &label, const WebhookProber::Result &r)
+QString probeLine(const QString &label, const WebhookProber::Result &r, qint64 listenerWaitNs)
 {
     const LatencySummary &l = r.latency;
-    return QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10")
+    return QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10 %11")
         .arg(label, -24)
         .arg(QString::number(r.ratePerSec(), 'f', 0), 6)
         .arg(l.count, 7)
@@ -58,7 +58,10 @@ QString probeLine(const QString &label, const WebhookProber::Result &r)
         .arg(QString::number(l.maxMs, 'f', 2), 8)
         .arg(QString::number(r.fromDue.p99Ms, 'f', 2), 11)
         .arg(r.non200, 6)
-        .arg(r.late, 5);
+        .arg(r.late, 5)
+        .arg(listenerWaitNs < 0 ? QStringLiteral("-")
+                                : QString::number(r.sent > 0 ? double(listenerWaitNs) / 1e6 / r.sent : 0, 'f', 2),
+             15);
 }
 
 QString sqliteVersion(ReprocessBed &bed)
@@ -139,6 +142,7 @@ int main(int argc, char *argv[])
 
     qint64 nextProbeId = ReprocessBed::kProbeIdBase;
     std::optional<WebhookProber::Result> baseline;
+    qint64 baselineListenerWaitNs = -1;
     if (o.baselineSeconds > 0) {
         say(QStringLiteral("\n== Listener baseline: %1 webhooks/s over %2 connections for %3 s, nothing "
                            "else running (load %4)")
@@ -148,9 +152,11 @@ int main(int argc, char *argv[])
                 .arg(proc_readings::loadAverage()));
         WebhookProber prober(bed.listenerPort(), ReprocessBed::kAppSecret, o.probeRate, nextProbeId,
                              o.probeConnections);
+        const qint64 wait0 = proc_readings::threadTimes(QStringLiteral("webhook-listene")).waitNs;
         prober.start();
         QThread::msleep(ulong(o.baselineSeconds) * 1000);
         baseline = prober.stop();
+        baselineListenerWaitNs = proc_readings::threadTimes(QStringLiteral("webhook-listene")).waitNs - wait0;
         nextProbeId = prober.nextLeadgenId();
         say(baseline->latency.describe());
     }
@@ -232,7 +238,7 @@ int main(int argc, char *argv[])
 
     say(QStringLiteral("\n== Listener latency, signed single-lead webhooks over one keep-alive "
                        "connection (target: p99 < 10 ms while the reprocess runs)"));
-    say(QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10")
+    say(QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10 %11")
             .arg(QStringLiteral("condition"), -24)
             .arg(QStringLiteral("rate/s"), 6)
             .arg(QStringLiteral("200s"), 7)
@@ -242,12 +248,14 @@ int main(int argc, char *argv[])
             .arg(QStringLiteral("max ms"), 8)
             .arg(QStringLiteral("p99 due ms"), 11)
             .arg(QStringLiteral("non200"), 6)
-            .arg(QStringLiteral("late"), 5));
+            .arg(QStringLiteral("late"), 5)
+            .arg(QStringLiteral("rq-wait ms/req"), 15));
     if (baseline)
-        say(probeLine(QStringLiteral("idle (baseline)"), *baseline));
+        say(probeLine(QStringLiteral("idle (baseline)"), *baseline, baselineListenerWaitNs));
     for (const RunFigures &f : std::as_const(runs)) {
         if (f.probe)
-            say(probeLine(QStringLiteral("reprocess at C=%1").arg(f.concurrency), *f.probe));
+            say(probeLine(QStringLiteral("reprocess at C=%1").arg(f.concurrency), *f.probe,
+                          f.listenerWaitNs));
     }
     say(QStringLiteral("\nload at end %1; peak RSS of the whole program %2 MiB")
             .arg(proc_readings::loadAverage(), mib(proc_readings::peakRssKiB())));

@@ -78,8 +78,9 @@ RunFigures runReprocess(ReprocessBed &bed, int concurrency, int probeRate, int p
     f.workersCpuNs = workers.cpuNs;
     f.workersWaitNs = workers.waitNs;
     f.graphCpuNs = proc_readings::threadTimes(QStringLiteral("fixture-http")).cpuNs - graph0.cpuNs;
-    f.listenerCpuNs =
-        proc_readings::threadTimes(QStringLiteral("webhook-listene")).cpuNs - listener0.cpuNs;
+    const auto listener1 = proc_readings::threadTimes(QStringLiteral("webhook-listene"));
+    f.listenerCpuNs = listener1.cpuNs - listener0.cpuNs;
+    f.listenerWaitNs = listener1.waitNs - listener0.waitNs;
     f.probeCpuNs = f.probe ? f.probe->cpuNs : 0;
     f.loadEnd = proc_readings::loadAverage();
     f.fsyncAfter = FsyncProbe::measure(bed.directory());

@@ -32,7 +32,7 @@ struct RunFigures
 
     // CPU during the job, ns.
     qint64 processCpuNs = 0, workersCpuNs = 0, workersWaitNs = 0, graphCpuNs = 0, listenerCpuNs = 0,
-           probeCpuNs = 0, machineBusyNs = 0;
+           listenerWaitNs = 0, probeCpuNs = 0, machineBusyNs = 0;
     QString loadStart, loadEnd;
     FsyncProbe fsyncBefore, fsyncAfter;
 
