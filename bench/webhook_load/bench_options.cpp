@@ -59,6 +59,8 @@ QString BenchOptions::usage()
         "  --serve-no-processing run `serve --no-processing` (listener only; by default serve also\n"
         "                        runs its processing workers on the stored leads, as in production)\n"
         "  --no-ceiling          skip the empty-handler QHttpServer runs\n"
+        "  --what-if-group-commit N  saturate: also measure a bench-only prototype of the listener\n"
+        "                        with N handler threads and one group-committing writer\n"
         "  --micro-iterations N  SQLite commits per micro measure (default 2000)\n"
         "  --work-dir DIR        where the temporary databases go (default: a temporary folder;\n"
         "                        its filesystem decides the fsync cost)\n"
@@ -140,6 +142,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, bo
                 (flag == QLatin1String("--target") ? o.target : o.soakTarget) = *t;
         } else if (flag == QLatin1String("--serve-binary")) {
             o.serveBinary = value;
+        } else if (flag == QLatin1String("--what-if-group-commit")) {
+            ok = parseCount(value, &o.groupCommitThreads);
         } else if (flag == QLatin1String("--micro-iterations")) {
             ok = parseCount(value, &o.microIterations);
         } else if (flag == QLatin1String("--work-dir")) {

@@ -79,10 +79,10 @@ qint64 ListenerUnderTest::signalledLeads() const
     return m_serve ? -1 : m_stored;
 }
 
-qint64 ListenerUnderTest::leadLogRows() const
+qint64 ListenerUnderTest::leadLogRows(const QString &databasePath)
 {
     QString error;
-    auto db = Database::open(m_databasePath, &error);
+    auto db = Database::open(databasePath, &error);
     if (!db)
         return -1;
     QSqlQuery query(db->sql());

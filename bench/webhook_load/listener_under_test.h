@@ -40,7 +40,8 @@ public:
     qint64 acknowledged() const { return m_acknowledged; }
     void countAcknowledged(qint64 n) { m_acknowledged += n; }
     /// Rows in its lead log (-1 if unreadable); call after stop() for the final count.
-    qint64 leadLogRows() const;
+    qint64 leadLogRows() const { return leadLogRows(m_databasePath); }
+    static qint64 leadLogRows(const QString &databasePath);
 
 private:
     QString m_databasePath;

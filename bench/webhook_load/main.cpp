@@ -4,6 +4,7 @@
 
 #include "bench_options.h"
 #include "ceiling_server.h"
+#include "group_commit_prototype.h"
 #include "listener_under_test.h"
 #include "load_driver.h"
 #include "micro_costs.h"
@@ -23,6 +24,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 
 using namespace leadkeeper;
 using namespace leadkeeper::bench;
@@ -93,7 +95,8 @@ StepFigures runCeilingStep(RequestPool &pool, const ServerUnderLoad &server, con
     return f;
 }
 
-double runSaturate(const BenchOptions &o, RequestPool &pool, ListenerUnderTest &listener, StepPrinter &out)
+double runSaturate(const BenchOptions &o, RequestPool &pool, ListenerUnderTest &listener,
+                   const QString &dir, StepPrinter &out)
 {
     say("\n== Saturate: K keep-alive connections, each sends its next webhook when the previous "
         "answer is in ==\n   %.1f s measured per step after %.1f s warm-up; latency = write to last "
@@ -103,7 +106,23 @@ double runSaturate(const BenchOptions &o, RequestPool &pool, ListenerUnderTest &
     CeilingServer plain(CeilingServer::Kind::Plain);
     CeilingServer bounded(CeilingServer::Kind::Bounded);
     const QString ceilingThread = QLatin1String(CeilingServer::threadName());
+    std::unique_ptr<GroupCommitPrototype> whatIf;
+    ServerUnderLoad whatIfServer;
+    if (o.groupCommitThreads > 0) {
+        whatIf = std::make_unique<GroupCommitPrototype>(
+            QDir(dir).filePath(QStringLiteral("what-if.db")), ListenerUnderTest::appSecret(),
+            o.groupCommitThreads);
+        QString error;
+        whatIfServer = {QStringLiteral("what-if gc x%1").arg(o.groupCommitThreads),
+                        whatIf->start(&error), 0,
+                        QLatin1String(GroupCommitPrototype::handlerThreadName())};
+        if (whatIfServer.port == 0) {
+            say("   what-if: %s\n", q(error).constData());
+            whatIf.reset();
+        }
+    }
     double best = 0;
+    qint64 whatIfAcknowledged = 0;
     for (int k : o.connections) {
         LoadSpec spec;
         spec.connections = k;
@@ -129,6 +148,24 @@ double runSaturate(const BenchOptions &o, RequestPool &pool, ListenerUnderTest &
         if (o.ceiling && plainRps > 0 && boundedRps > 0)
             say("   %-18s %3d listener/ceiling = %.3f (plain), %.3f (bounded)\n", "ratio", k,
                 rps / plainRps, rps / boundedRps);
+        if (whatIf) {
+            StepFigures w = runStep(pool, whatIfServer, spec, 12000);
+            whatIfAcknowledged += w.result.okAll;
+            out.print(whatIfServer.label, k, w);
+        }
+    }
+    if (whatIf) {
+        say("   what-if: a bench-only prototype (group_commit_prototype.h), not the product: %d handler\n"
+            "   threads, one writer; %lld commits held %lld webhooks (%.1f per commit); srv%% sums "
+            "the handlers\n",
+            o.groupCommitThreads, static_cast<long long>(whatIf->commits()),
+            static_cast<long long>(whatIf->deliveries()),
+            whatIf->commits() ? double(whatIf->deliveries()) / double(whatIf->commits()) : 0.0);
+        whatIf->stop();
+        say("   what-if check: its lead_log holds %lld rows; the generator got %lld 200s from it\n",
+            static_cast<long long>(
+                ListenerUnderTest::leadLogRows(QDir(dir).filePath(QStringLiteral("what-if.db")))),
+            static_cast<long long>(whatIfAcknowledged));
     }
     if (pool.builtOnTheSpot() > 0)
         say("   note: %lld requests had to be built during the runs (pool estimate too low)\n",
@@ -273,7 +310,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         if (o.runSaturate)
-            bestRate = qMax(1000.0, runSaturate(o, pool, listener, out));
+            bestRate = qMax(1000.0, runSaturate(o, pool, listener, dir, out));
         if (o.runRate)
             runRate(o, pool, listener, out);
         QCoreApplication::processEvents(); // the listener's last queued signals
