@@ -253,13 +253,15 @@ std::optional<int> ListingOptions::read(const QCommandLineParser &parser)
 }
 
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
-                               const QString &command, const QString &summary)
+                               const QString &command, const QString &summary,
+                               const QString &positional)
 {
     parser.setApplicationDescription(summary);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help."));
     parser.addOption(help);
-    // arguments[0] is the program, arguments[1] the command name.
+    // arguments[0] is the program, arguments[1] the command name (its action, if any, was taken
+    // out by the command).
     QStringList rest = arguments;
     if (rest.size() > 1 && !command.isEmpty())
         rest.removeAt(1);
@@ -272,13 +274,21 @@ std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &ar
         QString text = parser.helpText();
         const qsizetype firstLineEnd = text.indexOf(QLatin1Char('\n'));
         text.replace(0, firstLineEnd < 0 ? text.size() : firstLineEnd,
-                     QStringLiteral("Usage: leadkeeper %1 [options]").arg(command));
+                     QStringLiteral("Usage: leadkeeper %1 [options]%2")
+                         .arg(command, positional.isEmpty() ? QString() : QLatin1Char(' ') + positional));
         QTextStream(stdout) << text;
         return Ok;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    const QStringList given = parser.positionalArguments();
+    const qsizetype wanted = positional.isEmpty() ? 0 : 1;
+    if (given.size() < wanted) {
+        printError(QStringLiteral("leadkeeper %1 needs a %2 (see leadkeeper %1 --help)")
+                       .arg(command, positional));
+        return Usage;
+    }
+    if (given.size() > wanted) {
         printError(QStringLiteral("unexpected argument \"%1\" (see leadkeeper %2 --help)")
-                       .arg(parser.positionalArguments().constFirst(), command));
+                       .arg(given.at(wanted), command));
         return Usage;
     }
     return std::nullopt;

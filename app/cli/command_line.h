@@ -55,9 +55,11 @@ private:
 };
 
 /// Parses `arguments` for a subcommand; on --help prints and returns Ok, on error prints and
-/// returns Usage; otherwise returns nullopt and the caller goes on.
+/// returns Usage; otherwise returns nullopt and the caller goes on. `positional` names the one
+/// positional argument the command requires ("FILE"); empty = none allowed.
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
-                               const QString &command, const QString &summary);
+                               const QString &command, const QString &summary,
+                               const QString &positional = {});
 
 /// True when the arguments name no subcommand: the desk opens.
 bool wantsDesk(const QStringList &arguments);

@@ -24,42 +24,12 @@ const char *const kUsage =
     "                                first; a file with any error changes nothing.\n"
     "  show                          Print pages, forms and mappings as tables.\n";
 
-/// Like parseOrExit(), for an action that takes `positionals` positional arguments.
+/// parseOrExit() for `config <action>`, which takes a FILE or nothing.
 std::optional<int> parseAction(QCommandLineParser &parser, const QStringList &arguments,
                                const QString &action, const QString &summary, qsizetype positionals)
 {
-    parser.setApplicationDescription(summary);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                  QStringLiteral("Show this help."));
-    parser.addOption(help);
-    QStringList rest = arguments;
-    rest.removeAt(1); // "config"; the action itself was taken out by runConfig()
-    const QString command = QStringLiteral("config ") + action;
-    if (!parser.parse(rest)) {
-        printError(parser.errorText() + QStringLiteral(" (see leadkeeper %1 --help)").arg(command));
-        return Usage;
-    }
-    if (parser.isSet(help)) {
-        // Qt's first line names the program as invoked (a full path); show the command instead.
-        QString text = parser.helpText();
-        const qsizetype firstLineEnd = text.indexOf(QLatin1Char('\n'));
-        text.replace(0, firstLineEnd < 0 ? text.size() : firstLineEnd,
-                     QStringLiteral("Usage: leadkeeper %1 [options]%2")
-                         .arg(command, positionals > 0 ? QStringLiteral(" FILE") : QString()));
-        QTextStream(stdout) << text;
-        return Ok;
-    }
-    const QStringList given = parser.positionalArguments();
-    if (given.size() < positionals) {
-        printError(QStringLiteral("leadkeeper %1 needs a FILE (see leadkeeper %1 --help)").arg(command));
-        return Usage;
-    }
-    if (given.size() > positionals) {
-        printError(QStringLiteral("unexpected argument \"%1\" (see leadkeeper %2 --help)")
-                       .arg(given.at(positionals), command));
-        return Usage;
-    }
-    return std::nullopt;
+    return parseOrExit(parser, arguments, QStringLiteral("config ") + action, summary,
+                       positionals > 0 ? QStringLiteral("FILE") : QString());
 }
 
 int runExport(const QStringList &arguments)

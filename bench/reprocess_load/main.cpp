@@ -90,8 +90,10 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "reprocess_load: %s\n", qPrintable(error));
         return 1;
     }
-    say(QStringLiteral("reprocess_load: Qt %1, SQLite %2 (WAL, synchronous=FULL), %3 cores, load %4")
+    say(QStringLiteral("reprocess_load: Qt %1, SQLite %2 (WAL, synchronous=FULL), schema v%3, %4 cores, "
+                       "load %5")
             .arg(QLatin1String(qVersion()), sqliteVersion(bed))
+            .arg(bed.schemaVersion())
             .arg(proc_readings::cores())
             .arg(proc_readings::loadAverage()));
     say(QStringLiteral("database %1; fake Graph %2 threads, %3 ms per call; secrets: file")

@@ -54,8 +54,7 @@ bool ReprocessBed::open(const QString &workDir, int graphThreads, int graphDelay
         *error = QStringLiteral("the fake Graph server did not start");
         return false;
     }
-    m_graph->setExpectedToken(kToken);
-    m_graph->setDelayMs(graphDelayMs);
+    m_graphDelayMs = graphDelayMs;
 
     m_settings = Settings::defaults();
     m_settings.set("store/database", databasePath());
@@ -124,7 +123,6 @@ bool ReprocessBed::seed(int leads, QString *error)
             lead.createdAtMs = receivedAt - 1000;
             lead.rawPayload = test::singleLeadBody(lead.leadgenId);
             batch << lead;
-            m_graph->setLead(lead.leadgenId, leadJson(lead.leadgenId, n));
         }
         if (!store.storeDelivery(batch, receivedAt + first, error))
             return false;
@@ -141,6 +139,17 @@ bool ReprocessBed::seed(int leads, QString *error)
     m_seeded = q.value(2).toLongLong();
     q.finish();
     return resetForRun(error);
+}
+
+void ReprocessBed::scriptGraph()
+{
+    m_graph->reset();
+    m_graph->setExpectedToken(kToken);
+    m_graph->setDelayMs(m_graphDelayMs);
+    for (qint64 n = 0; n < m_seeded; ++n) {
+        const QString id = QString::number(kSeedIdBase + n);
+        m_graph->setLead(id, leadJson(id, int(n)));
+    }
 }
 
 bool ReprocessBed::exec(const QString &sqlText, QString *error, const QVariantList &binds)
@@ -169,6 +178,7 @@ bool ReprocessBed::resetForRun(QString *error)
     const QString message = QStringLiteral("The access token of page Acme Roofing has expired (Meta "
                                            "error 190/463). Renew it in Pages, then reprocess.");
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    scriptGraph();
     return exec(QStringLiteral("BEGIN IMMEDIATE"), error)
            && exec(QStringLiteral("DELETE FROM outbox"), error)
            && exec(QStringLiteral("UPDATE lead_log SET lead_id = NULL WHERE lead_id IS NOT NULL"), error)

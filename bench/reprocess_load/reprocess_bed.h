@@ -28,8 +28,10 @@ namespace leadkeeper::bench {
  * fixed delay, and the real webhook listener on 127.0.0.1:0 (started on demand).
  *
  * resetForRun() puts the database back to the seeded state (entries Error, no Leads, no outbox,
- * history and webhook entries of earlier runs removed, WAL checkpointed), so every run starts
- * from the same place. Owned and used by the main thread.
+ * history and webhook entries of earlier runs removed, WAL checkpointed) and re-scripts the fake
+ * Graph from scratch (it records every request it serves; without a reset that record would grow
+ * by a few MiB per run and pass for our memory), so every run starts from the same place. Owned
+ * and used by the main thread.
  */
 class ReprocessBed
 {
@@ -70,6 +72,7 @@ public:
     QString directory() const { return m_dir ? m_dir->path() : QString(); }
     const Settings &settings() const { return m_settings; }
     QSqlDatabase sql() { return m_db->sql(); }
+    int schemaVersion() const { return m_db ? m_db->schemaVersion() : 0; }
     test::FakeGraphServer &graph() { return *m_graph; }
     PageConfig page() const { return m_page; }
     FormMapping form() const { return m_form; }
@@ -78,6 +81,7 @@ public:
 
 private:
     bool exec(const QString &sqlText, QString *error, const QVariantList &binds = {});
+    void scriptGraph();
     bool configurePage(QString *error);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -88,6 +92,7 @@ private:
     PageConfig m_page;
     FormMapping m_form;
     qint64 m_seeded = 0;
+    int m_graphDelayMs = 0;
     qint64 m_maxSeededId = 0;
     qint64 m_seedHistoryMaxId = 0;
 };
