@@ -258,10 +258,8 @@ private:
     qint64 m_remaining = 0;
 };
 
-BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent,
-                                   SharedCount openConnections)
-    : QTcpServer(parent), m_limits(limits),
-      m_open(openConnections ? std::move(openConnections) : std::make_shared<std::atomic<int>>(0))
+BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent)
+    : QTcpServer(parent), m_limits(limits)
 {
     // Qt's default backlog of 50 overflows when Meta (or a retry wave) opens many connections at
     // once; the kernel then drops SYNs and the peer waits a second or more before it retries.
@@ -271,50 +269,17 @@ BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent
 
 void BoundedTcpServer::guardClosed()
 {
-    --*m_open;
-    --m_own;
-}
-
-void BoundedTcpServer::dispatchTo(const QList<BoundedTcpServer *> &servers)
-{
-    m_dispatch = servers;
-}
-
-void BoundedTcpServer::adopt(qintptr handle)
-{
-    ++m_own; // counted at once, so the acceptor's next choice sees it
-    QMetaObject::invokeMethod(this, [this, handle] { serve(handle); }, Qt::QueuedConnection);
+    --m_open;
 }
 
 void BoundedTcpServer::incomingConnection(qintptr handle)
 {
-    if (!m_dispatch.isEmpty()) {
-        qsizetype best = m_next % m_dispatch.size();
-        for (qsizetype i = 0; i < m_dispatch.size(); ++i) {
-            const qsizetype k = (m_next + i) % m_dispatch.size();
-            if (m_dispatch.at(k)->m_own.load() < m_dispatch.at(best)->m_own.load())
-                best = k;
-        }
-        m_next = best + 1;
-        m_dispatch.at(best)->adopt(handle);
-        return;
-    }
-    ++m_own;
-    serve(handle);
-}
-
-void BoundedTcpServer::serve(qintptr handle)
-{
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
-        --m_own;
         return;
     }
-    // Reserve a place first: other servers sharing the counter accept at the same time.
-    if (m_open->fetch_add(1) >= m_limits.maxConnections) {
-        --*m_open;
-        --m_own;
+    if (m_open >= m_limits.maxConnections) {
         Q_EMIT connectionCut(503, QStringLiteral("Too many open connections."),
                              socket->peerAddress().toString());
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -331,6 +296,7 @@ void BoundedTcpServer::serve(qintptr handle)
         lingerAndClose(socket);
         return;
     }
+    ++m_open;
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 4096);
     new ConnectionGuard(this, socket);
     addPendingConnection(socket);
