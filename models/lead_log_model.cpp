@@ -277,10 +277,16 @@ void LeadLogModel::fetchWanted()
         [view = m_view, first, length](LeadLogQuery &q, QString *error) {
             return desk::loadRows(q, view, first, length, error);
         },
-        [this, first](bool current, std::optional<QList<DeskRow>> rows, const QString &error,
-                      qint64 shift) {
-            if (!current)
+        [this, first, wanted](bool current, std::optional<QList<DeskRow>> rows,
+                              const QString &error, qint64 shift) {
+            if (!current) {
+                // Dropped as stale: ask again, or the row stays blank until the view repaints.
+                if (!m_wantedRow)
+                    m_wantedRow = wanted;
+                if (!m_fetchTimer.isActive())
+                    m_fetchTimer.start();
                 return;
+            }
             m_rowsInFlight = false;
             if (!rows)
                 return fail(error);
