@@ -15,7 +15,8 @@ namespace leadkeeper::bench {
 FsyncProbe FsyncProbe::measure(const QString &directory, int count)
 {
     FsyncProbe f;
-    const QByteArray path = QDir(directory).filePath(QStringLiteral("fsync-probe.tmp")).toLocal8Bit();
+    const QByteArray path =
+        QDir(directory).filePath(QStringLiteral("fsync-probe.tmp")).toLocal8Bit();
     const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         return f;

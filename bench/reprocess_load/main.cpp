@@ -59,8 +59,9 @@ QString probeLine(const QString &label, const WebhookProber::Result &r, qint64 l
         .arg(QString::number(r.fromDue.p99Ms, 'f', 2), 11)
         .arg(r.non200, 6)
         .arg(r.late, 5)
-        .arg(listenerWaitNs < 0 ? QStringLiteral("-")
-                                : QString::number(r.sent > 0 ? double(listenerWaitNs) / 1e6 / r.sent : 0, 'f', 2),
+        .arg(listenerWaitNs < 0
+                 ? QStringLiteral("-")
+                 : QString::number(r.sent > 0 ? double(listenerWaitNs) / 1e6 / r.sent : 0, 'f', 2),
              15);
 }
 
@@ -68,7 +69,7 @@ QString sqliteVersion(ReprocessBed &bed)
 {
     QSqlQuery q(bed.sql());
     return q.exec(QStringLiteral("SELECT sqlite_version()")) && q.next() ? q.value(0).toString()
-                                                                          : QStringLiteral("?");
+                                                                         : QStringLiteral("?");
 }
 
 } // namespace
@@ -90,8 +91,9 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "reprocess_load: %s\n", qPrintable(error));
         return 1;
     }
-    say(QStringLiteral("reprocess_load: Qt %1, SQLite %2 (WAL, synchronous=FULL), schema v%3, %4 cores, "
-                       "load %5")
+    say(QStringLiteral(
+            "reprocess_load: Qt %1, SQLite %2 (WAL, synchronous=FULL), schema v%3, %4 cores, "
+            "load %5")
             .arg(QLatin1String(qVersion()), sqliteVersion(bed))
             .arg(bed.schemaVersion())
             .arg(proc_readings::cores())
@@ -119,8 +121,9 @@ int main(int argc, char *argv[])
     }
 
     if (o.stageLeads > 0) {
-        say(QStringLiteral("\n== Where the time of one lead goes (one thread, no concurrency, %1 leads, "
-                           "fake Graph at 0 ms)")
+        say(QStringLiteral(
+                "\n== Where the time of one lead goes (one thread, no concurrency, %1 leads, "
+                "fake Graph at 0 ms)")
                 .arg(qMin<qint64>(o.stageLeads, bed.seededCount() / 3)));
         const QList<StageCosts::Stage> stages = StageCosts::measure(bed, o.stageLeads, &error);
         bed.graph().setDelayMs(o.delayMs);
@@ -128,7 +131,10 @@ int main(int argc, char *argv[])
             say(QStringLiteral("stage costs failed: %1").arg(error));
             error.clear();
         }
-        say(QStringLiteral("%1 %2 %3  note").arg(QStringLiteral("stage"), -55).arg(QStringLiteral("wall us"), 9).arg(QStringLiteral("CPU us"), 8));
+        say(QStringLiteral("%1 %2 %3  note")
+                .arg(QStringLiteral("stage"), -55)
+                .arg(QStringLiteral("wall us"), 9)
+                .arg(QStringLiteral("CPU us"), 8));
         double sumWall = 0;
         for (const StageCosts::Stage &s : stages) {
             if (s.note.isEmpty() || s.name.startsWith(QLatin1String("GraphClient")))
@@ -139,15 +145,18 @@ int main(int argc, char *argv[])
                     .arg(QString::number(s.cpuUsPerLead, 'f', 0), 8)
                     .arg(s.note));
         }
-        say(QStringLiteral("%1 %2").arg(QStringLiteral("sum of the stages"), -55).arg(QString::number(sumWall, 'f', 0), 9));
+        say(QStringLiteral("%1 %2")
+                .arg(QStringLiteral("sum of the stages"), -55)
+                .arg(QString::number(sumWall, 'f', 0), 9));
     }
 
     qint64 nextProbeId = ReprocessBed::kProbeIdBase;
     std::optional<WebhookProber::Result> baseline;
     qint64 baselineListenerWaitNs = -1;
     if (o.baselineSeconds > 0) {
-        say(QStringLiteral("\n== Listener baseline: %1 webhooks/s over %2 connections for %3 s, nothing "
-                           "else running (load %4)")
+        say(QStringLiteral(
+                "\n== Listener baseline: %1 webhooks/s over %2 connections for %3 s, nothing "
+                "else running (load %4)")
                 .arg(o.probeRate)
                 .arg(o.probeConnections)
                 .arg(o.baselineSeconds)
@@ -158,7 +167,8 @@ int main(int argc, char *argv[])
         prober.start();
         QThread::msleep(ulong(o.baselineSeconds) * 1000);
         baseline = prober.stop();
-        baselineListenerWaitNs = proc_readings::threadTimes(QStringLiteral("webhook-listene")).waitNs - wait0;
+        baselineListenerWaitNs =
+            proc_readings::threadTimes(QStringLiteral("webhook-listene")).waitNs - wait0;
         nextProbeId = prober.nextLeadgenId();
         say(baseline->latency.describe());
     }
@@ -185,16 +195,19 @@ int main(int argc, char *argv[])
                     .arg(f.wallSec, 0, 'f', 2)
                     .arg(f.summary.describe())
                     .arg(f.resolveMs, 0, 'f', 1));
-            say(QStringLiteral("   disk before: %1; after: %2").arg(f.fsyncBefore.describe(), f.fsyncAfter.describe()));
+            say(QStringLiteral("   disk before: %1; after: %2")
+                    .arg(f.fsyncBefore.describe(), f.fsyncAfter.describe()));
             if (f.probe)
                 say(QStringLiteral("   listener meanwhile: %1").arg(f.probe->latency.describe()));
             runs << f;
         }
     }
 
-    say(QStringLiteral("\n== Throughput (target: >= 400 leads/s at concurrency 16, %1 ms per Graph call)")
+    say(QStringLiteral(
+            "\n== Throughput (target: >= 400 leads/s at concurrency 16, %1 ms per Graph call)")
             .arg(o.delayMs));
-    say(QStringLiteral("   C  probe   leads  wall s  leads/s  ms/lead/worker  ideal/s  processed  error  other   Leads  outbox"));
+    say(QStringLiteral("   C  probe   leads  wall s  leads/s  ms/lead/worker  ideal/s  processed  "
+                       "error  other   Leads  outbox"));
     for (const RunFigures &f : std::as_const(runs)) {
         const double ideal = o.delayMs > 0 ? f.concurrency * 1000.0 / o.delayMs : 0;
         say(QStringLiteral("%1  %2 %3 %4 %5 %6 %7 %8 %9 %10 %11 %12")
@@ -212,11 +225,14 @@ int main(int argc, char *argv[])
                 .arg(f.outboxRows, 7));
     }
 
-    say(QStringLiteral("\n== CPU (% of one core over the run; ms of CPU per lead) and memory (MiB)"));
+    say(QStringLiteral(
+        "\n== CPU (% of one core over the run; ms of CPU per lead) and memory (MiB)"));
     say(QStringLiteral("   C  probe  process  workers  fakeGraph  listener  probe  others-on-host  "
-                       "ours ms/lead  workers rq-wait ms/lead  fsync p50 ms   RSS before  peak  after  after-engine  trimmed"));
+                       "ours ms/lead  workers rq-wait ms/lead  fsync p50 ms   RSS before  peak  "
+                       "after  after-engine  trimmed"));
     for (const RunFigures &f : std::as_const(runs)) {
-        // "Ours" is what Leadkeeper itself would spend: everything but the fake Graph and the prober.
+        // "Ours" is what Leadkeeper itself would spend: everything but the fake Graph and the
+        // prober.
         const qint64 ours = f.processCpuNs - f.graphCpuNs - f.probeCpuNs;
         say(QStringLiteral("%1  %2 %3 %4 %5 %6 %7 %8 %9 %10 %11 %12 %13 %14 %15 %16%17")
                 .arg(f.concurrency, 4)
@@ -229,7 +245,10 @@ int main(int argc, char *argv[])
                 .arg(pct(qMax<qint64>(0, f.machineBusyNs - f.processCpuNs), f.wallSec), 15)
                 .arg(perLead(ours, f.leads), 13)
                 .arg(perLead(f.workersWaitNs, f.leads), 24)
-                .arg(QStringLiteral("%1/%2").arg(f.fsyncBefore.p50Ms, 0, 'f', 2).arg(f.fsyncAfter.p50Ms, 0, 'f', 2), 13)
+                .arg(QStringLiteral("%1/%2")
+                         .arg(f.fsyncBefore.p50Ms, 0, 'f', 2)
+                         .arg(f.fsyncAfter.p50Ms, 0, 'f', 2),
+                     13)
                 .arg(mib(f.rssBeforeKiB), 12)
                 .arg(mib(f.peakKiB), 5)
                 .arg(mib(f.rssAfterKiB), 6)

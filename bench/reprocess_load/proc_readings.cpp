@@ -65,7 +65,8 @@ ThreadTimes threadTimes(const QString &namePrefix)
         if (!name.startsWith(namePrefix))
             continue;
         // schedstat: on-CPU ns, run-queue wait ns, timeslices (finer than /stat's 10 ms ticks).
-        const QList<QByteArray> s = readAll(base + QStringLiteral("/schedstat")).trimmed().split(' ');
+        const QList<QByteArray> s =
+            readAll(base + QStringLiteral("/schedstat")).trimmed().split(' ');
         if (s.size() >= 2) {
             t.cpuNs += s.at(0).toLongLong();
             t.waitNs += s.at(1).toLongLong();
@@ -73,7 +74,8 @@ ThreadTimes threadTimes(const QString &namePrefix)
             // /stat: fields after the ")" of comm; utime and stime are the 14th and 15th.
             const QByteArray stat = readAll(base + QStringLiteral("/stat"));
             const qsizetype close = stat.lastIndexOf(')');
-            const QList<QByteArray> f = close < 0 ? QList<QByteArray>() : stat.mid(close + 2).split(' ');
+            const QList<QByteArray> f =
+                close < 0 ? QList<QByteArray>() : stat.mid(close + 2).split(' ');
             if (f.size() > 12)
                 t.cpuNs += (f.at(11).toLongLong() + f.at(12).toLongLong()) * tickNs();
         }

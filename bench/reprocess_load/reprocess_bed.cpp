@@ -41,10 +41,9 @@ QString ReprocessBed::secretsDirectory() const
 
 bool ReprocessBed::open(const QString &workDir, int graphThreads, int graphDelayMs, QString *error)
 {
-    m_dir = workDir.isEmpty()
-                ? std::make_unique<QTemporaryDir>()
-                : std::make_unique<QTemporaryDir>(QDir(workDir).filePath(
-                      QStringLiteral("reprocess_load-XXXXXX")));
+    m_dir = workDir.isEmpty() ? std::make_unique<QTemporaryDir>()
+                              : std::make_unique<QTemporaryDir>(QDir(workDir).filePath(
+                                    QStringLiteral("reprocess_load-XXXXXX")));
     if (!m_dir->isValid()) {
         *error = QStringLiteral("cannot create a temporary folder: %1").arg(m_dir->errorString());
         return false;
@@ -88,12 +87,19 @@ bool ReprocessBed::configurePage(QString *error)
     m_form.pageConfigId = m_page.id;
     m_form.formId = kFormId;
     m_form.formName = QStringLiteral("Roof check");
-    m_form.rows = {{QStringLiteral("full_name"), QStringLiteral("customer_name"), {},
-                    QStringLiteral("trim|capitalize"), true},
-                   {QStringLiteral("email"), QStringLiteral("email"), {}, QStringLiteral("trim"), false},
-                   {QStringLiteral("phone_number"), QStringLiteral("phone"), {},
-                    QStringLiteral("phone"), true},
-                   {QStringLiteral("city"), QStringLiteral("city"), {}, QStringLiteral("trim"), false}};
+    m_form.rows = {
+        {QStringLiteral("full_name"),
+         QStringLiteral("customer_name"),
+         {},
+         QStringLiteral("trim|capitalize"),
+         true},
+        {QStringLiteral("email"), QStringLiteral("email"), {}, QStringLiteral("trim"), false},
+        {QStringLiteral("phone_number"),
+         QStringLiteral("phone"),
+         {},
+         QStringLiteral("phone"),
+         true},
+        {QStringLiteral("city"), QStringLiteral("city"), {}, QStringLiteral("trim"), false}};
     return config.saveForm(m_form, error);
 }
 
@@ -129,8 +135,8 @@ bool ReprocessBed::seed(int leads, QString *error)
     }
     QSqlQuery q(m_db->sql());
     if (!q.exec(QStringLiteral("SELECT MAX(id), (SELECT MAX(id) FROM lead_log_history), COUNT(*) "
-                               "FROM lead_log"))
-        || !q.next()) {
+                               "FROM lead_log")) ||
+        !q.next()) {
         *error = q.lastError().text();
         return false;
     }
@@ -175,24 +181,26 @@ bool ReprocessBed::resetForRun(QString *error)
 {
     // What a bulk reprocess after a token renewal starts from: Error entries that never had a
     // Lead, whose payload was never fetched.
-    const QString message = QStringLiteral("The access token of page Acme Roofing has expired (Meta "
-                                           "error 190/463). Renew it in Pages, then reprocess.");
+    const QString message =
+        QStringLiteral("The access token of page Acme Roofing has expired (Meta "
+                       "error 190/463). Renew it in Pages, then reprocess.");
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     scriptGraph();
-    return exec(QStringLiteral("BEGIN IMMEDIATE"), error)
-           && exec(QStringLiteral("DELETE FROM outbox"), error)
-           && exec(QStringLiteral("UPDATE lead_log SET lead_id = NULL WHERE lead_id IS NOT NULL"), error)
-           && exec(QStringLiteral("DELETE FROM leads"), error)
-           && exec(QStringLiteral("DELETE FROM lead_log WHERE id > ?"), error, {m_maxSeededId})
-           && exec(QStringLiteral("DELETE FROM lead_log_history WHERE id > ?"), error,
-                   {m_seedHistoryMaxId})
-           && exec(QStringLiteral("UPDATE lead_log SET status = 'error', error_message = ?, "
-                                  "field_errors = '[]', attempts = 0, next_attempt_at = NULL, "
-                                  "lead_payload = NULL, page_config_id = NULL, "
-                                  "form_mapping_id = NULL, updated_at = ? WHERE id <= ?"),
-                   error, {message, now, m_maxSeededId})
-           && exec(QStringLiteral("COMMIT"), error)
-           && exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), error);
+    return exec(QStringLiteral("BEGIN IMMEDIATE"), error) &&
+           exec(QStringLiteral("DELETE FROM outbox"), error) &&
+           exec(QStringLiteral("UPDATE lead_log SET lead_id = NULL WHERE lead_id IS NOT NULL"),
+                error) &&
+           exec(QStringLiteral("DELETE FROM leads"), error) &&
+           exec(QStringLiteral("DELETE FROM lead_log WHERE id > ?"), error, {m_maxSeededId}) &&
+           exec(QStringLiteral("DELETE FROM lead_log_history WHERE id > ?"), error,
+                {m_seedHistoryMaxId}) &&
+           exec(QStringLiteral("UPDATE lead_log SET status = 'error', error_message = ?, "
+                               "field_errors = '[]', attempts = 0, next_attempt_at = NULL, "
+                               "lead_payload = NULL, page_config_id = NULL, "
+                               "form_mapping_id = NULL, updated_at = ? WHERE id <= ?"),
+                error, {message, now, m_maxSeededId}) &&
+           exec(QStringLiteral("COMMIT"), error) &&
+           exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), error);
 }
 
 bool ReprocessBed::startListener(QString *error)
@@ -228,7 +236,8 @@ ReprocessBed::Counts ReprocessBed::seededCounts()
     Counts c;
     QSqlQuery q(m_db->sql());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT status, COUNT(*) FROM lead_log WHERE id <= ? GROUP BY status"));
+    q.prepare(
+        QStringLiteral("SELECT status, COUNT(*) FROM lead_log WHERE id <= ? GROUP BY status"));
     q.addBindValue(m_maxSeededId);
     if (q.exec()) {
         while (q.next()) {
@@ -245,8 +254,9 @@ ReprocessBed::Counts ReprocessBed::seededCounts()
         }
     }
     q.finish();
-    if (q.exec(QStringLiteral("SELECT (SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM outbox)"))
-        && q.next()) {
+    if (q.exec(
+            QStringLiteral("SELECT (SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM outbox)")) &&
+        q.next()) {
         c.leads = q.value(0).toLongLong();
         c.outbox = q.value(1).toLongLong();
     }

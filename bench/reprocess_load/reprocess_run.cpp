@@ -49,9 +49,8 @@ RunFigures runReprocess(ReprocessBed &bed, int concurrency, int probeRate, int p
     // VmHWM is the figure; sampling VmRSS too shows it when the kernel refused the reset.
     qint64 sampledPeak = 0;
     QTimer sampler;
-    QObject::connect(&sampler, &QTimer::timeout, [&] {
-        sampledPeak = qMax(sampledPeak, proc_readings::rssKiB());
-    });
+    QObject::connect(&sampler, &QTimer::timeout,
+                     [&] { sampledPeak = qMax(sampledPeak, proc_readings::rssKiB()); });
     sampler.start(50);
 
     f.fsyncBefore = FsyncProbe::measure(bed.directory());

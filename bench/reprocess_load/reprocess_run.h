@@ -20,7 +20,10 @@ struct RunFigures
     double wallSec = 0;   ///< job start() to finished()
     double leadsPerSec() const { return wallSec > 0 ? leads / wallSec : 0; }
     /// Little's law: the mean time one worker spends on one lead (Graph delay included).
-    double msPerLeadInWorker() const { return leads > 0 ? concurrency * wallSec * 1000.0 / leads : 0; }
+    double msPerLeadInWorker() const
+    {
+        return leads > 0 ? concurrency * wallSec * 1000.0 / leads : 0;
+    }
     ReprocessSummary summary;
     qint64 processedInDb = 0, errorInDb = 0, otherInDb = 0, leadsRows = 0, outboxRows = 0;
 

@@ -83,70 +83,90 @@ QList<StageCosts::Stage> StageCosts::measure(ReprocessBed &bed, int leads, QStri
         return false;
     };
 
-    stages << timeStage(QStringLiteral("ProcessingStore::byId"), n, [&](int i) {
-        QString e;
-        return store.byId(entries.at(i).id, &e).has_value() || failed(e);
-    }, &ok);
-    stages << timeStage(QStringLiteral("ConfigStore::lookup (page, form, rows)"), n, [&](int i) {
-        QString e;
-        return config.lookup(entries.at(i).pageId, entries.at(i).formId, &e).has_value() || failed(e);
-    }, &ok);
-    stages << timeStage(QStringLiteral("SecretStore::token (file)"), n, [&](int) {
-        QString e;
-        return secrets.token(page.tokenRef, &e).has_value() || failed(e);
-    }, &ok);
+    stages << timeStage(
+        QStringLiteral("ProcessingStore::byId"), n,
+        [&](int i) {
+            QString e;
+            return store.byId(entries.at(i).id, &e).has_value() || failed(e);
+        },
+        &ok);
+    stages << timeStage(
+        QStringLiteral("ConfigStore::lookup (page, form, rows)"), n,
+        [&](int i) {
+            QString e;
+            return config.lookup(entries.at(i).pageId, entries.at(i).formId, &e).has_value() ||
+                   failed(e);
+        },
+        &ok);
+    stages << timeStage(
+        QStringLiteral("SecretStore::token (file)"), n,
+        [&](int) {
+            QString e;
+            return secrets.token(page.tokenRef, &e).has_value() || failed(e);
+        },
+        &ok);
 
     bed.graph().setDelayMs(0);
     graph.fetchLead(entries.at(0).leadgenId, ReprocessBed::kToken); // connection set up, not timed
     const auto graphCpu0 = proc_readings::threadTimes(QStringLiteral("fixture-http")).cpuNs;
-    Stage fetch = timeStage(QStringLiteral("GraphClient::fetchLead (0 ms fake delay)"), n, [&](int i) {
-        const auto r = graph.fetchLead(entries.at(i).leadgenId, ReprocessBed::kToken);
-        payloads[i] = r.value.value_or(QByteArray());
-        return r.ok() || failed(QStringLiteral("fetchLead failed"));
-    }, &ok);
-    const auto graphCpu = proc_readings::threadTimes(QStringLiteral("fixture-http")).cpuNs - graphCpu0;
-    fetch.note = QStringLiteral("fake Graph server CPU %1 us/lead on its threads (Meta's, not ours)")
-                     .arg(double(graphCpu) / 1000.0 / n, 0, 'f', 0);
+    Stage fetch = timeStage(
+        QStringLiteral("GraphClient::fetchLead (0 ms fake delay)"), n,
+        [&](int i) {
+            const auto r = graph.fetchLead(entries.at(i).leadgenId, ReprocessBed::kToken);
+            payloads[i] = r.value.value_or(QByteArray());
+            return r.ok() || failed(QStringLiteral("fetchLead failed"));
+        },
+        &ok);
+    const auto graphCpu =
+        proc_readings::threadTimes(QStringLiteral("fixture-http")).cpuNs - graphCpu0;
+    fetch.note =
+        QStringLiteral("fake Graph server CPU %1 us/lead on its threads (Meta's, not ours)")
+            .arg(double(graphCpu) / 1000.0 / n, 0, 'f', 0);
     stages << fetch;
 
     const FormMapping form = bed.form();
-    stages << timeStage(QStringLiteral("LeadMapper::map (+ phone, validation)"), n, [&](int i) {
-        const LeadMapper::Result m = LeadMapper::map(payloads.at(i), form, {}, QStringLiteral("US"),
-                                                     form.formName);
-        if (!m.ok())
-            return failed(QStringLiteral("mapping failed"));
-        for (int k : {i, i + n}) {
-            ProcessingOutcome &out = outcomes[k];
-            out.status = LeadStatus::Processed;
-            out.pageConfigId = page.id;
-            out.formMappingId = form.id;
-            out.leadPayload = payloads.at(i);
-            out.platform = m.lead.platform;
-            out.organic = m.lead.organic;
-            out.historyText = QStringLiteral("Processed again by bench");
-            ProcessingOutcome::LeadRow row;
-            row.customerName = m.lead.customerName;
-            row.phone = m.lead.phone;
-            row.email = m.lead.email;
-            row.city = m.lead.city;
-            row.standardFields = m.lead.standardJson();
-            row.customFields = m.lead.customJson();
-            row.attribution = m.lead.attributionJson();
-            row.createdAtMs = m.lead.createdAtMs;
-            out.lead = row;
-        }
-        return true;
-    }, &ok);
+    stages << timeStage(
+        QStringLiteral("LeadMapper::map (+ phone, validation)"), n,
+        [&](int i) {
+            const LeadMapper::Result m =
+                LeadMapper::map(payloads.at(i), form, {}, QStringLiteral("US"), form.formName);
+            if (!m.ok())
+                return failed(QStringLiteral("mapping failed"));
+            for (int k : {i, i + n}) {
+                ProcessingOutcome &out = outcomes[k];
+                out.status = LeadStatus::Processed;
+                out.pageConfigId = page.id;
+                out.formMappingId = form.id;
+                out.leadPayload = payloads.at(i);
+                out.platform = m.lead.platform;
+                out.organic = m.lead.organic;
+                out.historyText = QStringLiteral("Processed again by bench");
+                ProcessingOutcome::LeadRow row;
+                row.customerName = m.lead.customerName;
+                row.phone = m.lead.phone;
+                row.email = m.lead.email;
+                row.city = m.lead.city;
+                row.standardFields = m.lead.standardJson();
+                row.customFields = m.lead.customJson();
+                row.attribution = m.lead.attributionJson();
+                row.createdAtMs = m.lead.createdAtMs;
+                out.lead = row;
+            }
+            return true;
+        },
+        &ok);
 
     auto write = [&](int offset) {
         return [&, offset](int i) {
             QString e;
-            return store.writeOutcome(entries.at(offset + i), outcomes.at(offset + i), QStringLiteral("bench"), &e)
-                       == ProcessingStore::WriteResult::Written
-                   || failed(e);
+            return store.writeOutcome(entries.at(offset + i), outcomes.at(offset + i),
+                                      QStringLiteral("bench"),
+                                      &e) == ProcessingStore::WriteResult::Written ||
+                   failed(e);
         };
     };
-    stages << timeStage(QStringLiteral("ProcessingStore::writeOutcome, synchronous=FULL"), n, write(0), &ok);
+    stages << timeStage(QStringLiteral("ProcessingStore::writeOutcome, synchronous=FULL"), n,
+                        write(0), &ok);
     QSqlQuery(db).exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     Stage normal = timeStage(QStringLiteral("ProcessingStore::writeOutcome, synchronous=NORMAL"), n,
                              write(n), &ok);
@@ -157,10 +177,14 @@ QList<StageCosts::Stage> StageCosts::measure(ReprocessBed &bed, int leads, QStri
     LeadProcessor processor(db, graph, secrets, ec.policy);
     ProcessOptions options;
     options.reprocess = true;
-    Stage whole = timeStage(QStringLiteral("LeadProcessor::process, whole (0 ms fake delay)"), n, [&](int i) {
-        const LeadProcessor::Result r = processor.process(entries.at(2 * n + i).id, options);
-        return r.status == LeadStatus::Processed || failed(QStringLiteral("processing failed: %1 %2").arg(r.message, r.error));
-    }, &ok);
+    Stage whole = timeStage(
+        QStringLiteral("LeadProcessor::process, whole (0 ms fake delay)"), n,
+        [&](int i) {
+            const LeadProcessor::Result r = processor.process(entries.at(2 * n + i).id, options);
+            return r.status == LeadStatus::Processed ||
+                   failed(QStringLiteral("processing failed: %1 %2").arg(r.message, r.error));
+        },
+        &ok);
     whole.note = QStringLiteral("not in the sum: the real thing, for comparison");
     stages << whole;
     if (!ok)

@@ -94,14 +94,16 @@ void WebhookProber::run(Lane &lane, int index)
         const auto done = Clock::now();
         ++lane.sent;
         if (r.status == 200) {
-            lane.micros.push_back(std::chrono::duration_cast<std::chrono::microseconds>(done - sent).count());
+            lane.micros.push_back(
+                std::chrono::duration_cast<std::chrono::microseconds>(done - sent).count());
             lane.dueMicros.push_back(
                 std::chrono::duration_cast<std::chrono::microseconds>(done - due).count());
         } else {
             ++lane.non200;
             if (!client.isConnected() && !client.connectToServer()) {
-                lane.failure = QStringLiteral("lost the connection to the listener (last status %1)")
-                                   .arg(r.status);
+                lane.failure =
+                    QStringLiteral("lost the connection to the listener (last status %1)")
+                        .arg(r.status);
                 break;
             }
         }

@@ -30,8 +30,8 @@ class WebhookProber
 public:
     struct Result
     {
-        LatencySummary latency;   ///< from send, answers with status 200 only
-        LatencySummary fromDue;   ///< from the instant the request was due
+        LatencySummary latency; ///< from send, answers with status 200 only
+        LatencySummary fromDue; ///< from the instant the request was due
         int sent = 0;
         int non200 = 0; ///< other statuses and no answer at all
         int late = 0;
