@@ -34,7 +34,7 @@ FsyncProbe FsyncProbe::measure(const QString &directory, int count)
     }
     ::close(fd);
     ::unlink(path.constData());
-    const LatencySummary s = LatencySummary::of(micros);
+    const LatencySummary s = LatencySummary::of(micros, 1000.0);
     if (s.count > 0) {
         f.p50Ms = s.p50Ms;
         f.p99Ms = s.p99Ms;

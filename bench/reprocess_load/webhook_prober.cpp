@@ -60,8 +60,8 @@ WebhookProber::Result WebhookProber::stop()
             qWarning("webhook prober: %s", qPrintable(lane->failure));
     }
     m_result.seconds = std::chrono::duration<double>(Clock::now() - m_t0).count();
-    m_result.latency = LatencySummary::of(micros);
-    m_result.fromDue = LatencySummary::of(dueMicros);
+    m_result.latency = LatencySummary::of(micros, 1000.0);
+    m_result.fromDue = LatencySummary::of(dueMicros, 1000.0);
     m_lanes.clear();
     m_running = false;
     return m_result;

@@ -33,8 +33,8 @@ MicroCosts::Figure timeLoop(int n, Step step, int per = 1)
         step(i);
         ns.push_back(clock.nsecsElapsed() / per);
     }
-    const LatencySummary s = LatencySummary::of(ns);
-    return {s.mean * 1000.0, s.p99 * 1000.0, n};
+    const LatencySummary s = LatencySummary::of(ns, 1e6);
+    return {s.meanMs * 1000.0, s.p99Ms * 1000.0, n};
 }
 
 QList<IncomingLead> leadsFor(quint64 firstId, int count)

@@ -47,11 +47,11 @@ double StepPrinter::print(const QString &label, int connections, StepFigures &f)
                          + QByteArray::number(double(f.result.latencyNs[i]) / 1e6, 'f', 3) + '\n');
         m_dump.flush();
     }
-    const LatencySummary lat = LatencySummary::of(f.result.latencyNs); // sorts: after the dump
+    const LatencySummary lat = LatencySummary::of(f.result.latencyNs, 1e6); // sorts: after the dump
     const double rps = f.result.seconds > 0 ? double(f.result.ok) / f.result.seconds : 0;
     say("   %-18s %3d %8.0f %7.2f %7.2f %7.2f %7.2f %6lld %4lld | %5.0f %5.0f %7.1f | %5.0f %5.0f %6.0f "
         "%6.0f\n",
-        name.constData(), connections, rps, lat.p50, lat.p90, lat.p99, lat.max,
+        name.constData(), connections, rps, lat.p50Ms, lat.p90Ms, lat.p99Ms, lat.maxMs,
         static_cast<long long>(f.result.non200), static_cast<long long>(f.result.connectionErrors),
         f.usage.serverThreadCpu, f.usage.serverThreadWait, f.usage.serverUsPerResponse,
         f.usage.generatorCpu, f.usage.restOfUsCpu, f.usage.othersCpu, f.usage.othersDiskMB);

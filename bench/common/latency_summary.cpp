@@ -5,22 +5,26 @@
 
 namespace leadkeeper::bench {
 
-LatencySummary LatencySummary::of(std::vector<qint64> &micros)
+LatencySummary LatencySummary::of(std::vector<qint64> &samples, double samplesPerMs)
 {
     LatencySummary s;
-    s.count = int(micros.size());
-    if (micros.empty())
+    s.count = int(samples.size());
+    if (samples.empty())
         return s;
-    std::sort(micros.begin(), micros.end());
-    // Nearest-rank percentiles: p99 of 2,000 samples is the 1,980th smallest.
+    std::sort(samples.begin(), samples.end());
+    // Nearest rank: p99 of 2,000 samples is the 1,980th smallest.
     auto rank = [&](double p) {
-        const size_t r = size_t(std::max(1.0, std::ceil(p / 100.0 * double(micros.size()))));
-        return double(micros[std::min(r, micros.size()) - 1]) / 1000.0;
+        const size_t r = size_t(std::max(1.0, std::ceil(p / 100.0 * double(samples.size()))));
+        return double(samples[std::min(r, samples.size()) - 1]) / samplesPerMs;
     };
+    double sum = 0;
+    for (qint64 v : samples)
+        sum += double(v);
     s.p50Ms = rank(50);
     s.p90Ms = rank(90);
     s.p99Ms = rank(99);
-    s.maxMs = double(micros.back()) / 1000.0;
+    s.maxMs = double(samples.back()) / samplesPerMs;
+    s.meanMs = sum / double(samples.size()) / samplesPerMs;
     return s;
 }
 
