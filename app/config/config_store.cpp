@@ -1,6 +1,7 @@
 #include "config_store.h"
 
 #include "processing/lead_mapper.h"
+#include "store/write_transaction.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -321,19 +322,18 @@ ConfigStore::lookup(const QString &pageId, const QString &formId, QString *error
 
 bool ConfigStore::inTransaction(const std::function<bool(QString *)> &work, QString *error)
 {
-    if (!m_db.transaction()) {
-        setError(error, writeFailure(m_db.lastError().text()));
+    WriteTransaction tx(m_db); // rolls back unless committed
+    if (!tx.isOpen()) {
+        setError(error, writeFailure(tx.errorText()));
         return false;
     }
     QString failure;
     if (!work(&failure)) {
-        m_db.rollback();
         setError(error, failure);
         return false;
     }
-    if (!m_db.commit()) {
-        setError(error, writeFailure(m_db.lastError().text()));
-        m_db.rollback();
+    if (!tx.commit()) {
+        setError(error, writeFailure(tx.errorText()));
         return false;
     }
     return true;

@@ -4,6 +4,7 @@
 #include "store/database.h"
 #include "store/lead_log_store.h"
 #include "store/rejected_delivery_log.h"
+#include "store/write_gate.h"
 #include "version.h"
 #include "webhook_payload.h"
 #include "webhook_signature.h"
@@ -50,6 +51,8 @@ WebhookListener::~WebhookListener()
 
 bool WebhookListener::start(QString *error)
 {
+    // Meta waits for our answer: this thread's writes go before the processing workers'.
+    WriteGate::markCurrentThreadUrgent();
     Database::Options options;
     options.busyTimeoutMs = m_settings.busyTimeoutMs();
     auto db = Database::open(m_settings.databasePath(), options, error);

@@ -21,7 +21,7 @@ qint64 RetryPolicy::delayFor(int attempt, qint64 notBeforeMs) const
 
 LeadProcessor::LeadProcessor(QSqlDatabase db, GraphClient &graph, SecretStore &secrets,
                              RetryPolicy policy)
-    : m_db(std::move(db)), m_graph(graph), m_secrets(secrets), m_policy(std::move(policy))
+    : m_db(std::move(db)), m_store(m_db), m_graph(graph), m_secrets(secrets), m_policy(std::move(policy))
 {
 }
 
@@ -42,7 +42,7 @@ QString fieldErrorsSentence(const QList<FieldError> &errors)
 LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOptions &options)
 {
     Result result;
-    ProcessingStore store(m_db);
+    ProcessingStore &store = m_store;
     const auto entry = store.byId(entryId, &result.error);
     if (!entry)
         return result;

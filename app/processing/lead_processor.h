@@ -61,6 +61,7 @@ public:
 
 private:
     QSqlDatabase m_db;
+    ProcessingStore m_store; // its statements are prepared once for all the leads of this worker
     GraphClient &m_graph;
     SecretStore &m_secrets;
     RetryPolicy m_policy;

@@ -8,9 +8,36 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace leadkeeper {
 
 Q_LOGGING_CATEGORY(lcProcessing, "leadkeeper.processing")
+
+namespace {
+
+/*
+ * Processing is background work: when the cores are busy, the listener (Meta waits for its
+ * answer) and the desk's GUI thread come first. QThread priorities do nothing for Linux's normal
+ * scheduling class, so the worker raises its own nice value (a thread's nice is its own on Linux;
+ * raising it needs no privilege).
+ */
+void yieldToInteractiveThreads()
+{
+#ifdef Q_OS_LINUX
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    const int current = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        setpriority(PRIO_PROCESS, tid, qMin(19, current + 5));
+#endif
+}
+
+} // namespace
 
 struct ProcessingEngine::Worker
 {
@@ -58,6 +85,7 @@ ProcessingEngine::Worker *ProcessingEngine::workerForThisThread()
 {
     if (!m_workers.hasLocalData()) {
         auto *w = new Worker;
+        yieldToInteractiveThreads();
         Database::Options options;
         options.busyTimeoutMs = m_config.busyTimeoutMs;
         QString error;

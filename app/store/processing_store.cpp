@@ -34,58 +34,120 @@ qint64 now()
 
 ProcessingStore::ProcessingStore(QSqlDatabase db) : m_db(std::move(db)) {}
 
+QSqlQuery *ProcessingStore::statement(Statement which, QString *error)
+{
+    std::optional<QSqlQuery> &slot = m_statements[which];
+    if (slot) {
+        slot->finish(); // a reader left open by an early return would hold its snapshot
+        return &*slot;
+    }
+    QString sql;
+    switch (which) {
+    case Due:
+        sql = QStringLiteral("SELECT %1 FROM lead_log WHERE status = 'pending' AND "
+                             "(next_attempt_at IS NULL OR next_attempt_at <= ?) "
+                             "ORDER BY received_at, id LIMIT ?")
+                  .arg(LeadLogStore::entryColumns());
+        break;
+    case ById:
+        sql = QStringLiteral("SELECT %1 FROM lead_log WHERE id = ?").arg(LeadLogStore::entryColumns());
+        break;
+    case FindLead:
+        sql = QStringLiteral("SELECT id FROM leads WHERE leadgen_id = ?");
+        break;
+    case UpdateLead:
+        sql = QStringLiteral("UPDATE leads SET customer_name = ?, first_name = ?, last_name = ?, "
+                             "phone = ?, email = ?, city = ?, standard_fields = ?, custom_fields = ?, "
+                             "attribution = ?, created_at = ?, updated_at = ? WHERE id = ?");
+        break;
+    case InsertLead:
+        sql = QStringLiteral("INSERT INTO leads (customer_name, first_name, last_name, phone, email, "
+                             "city, standard_fields, custom_fields, attribution, created_at, "
+                             "updated_at, leadgen_id, source, lifecycle_stage) VALUES (?, ?, ?, ?, "
+                             "?, ?, ?, ?, ?, ?, ?, ?, 'meta_ads', 'new')");
+        break;
+    case InsertOutbox:
+        sql = QStringLiteral("INSERT INTO outbox (lead_id, kind, payload, created_at) VALUES "
+                             "(?, 'call_dispatch', ?, ?)");
+        break;
+    case UpdateEntry:
+        sql = QStringLiteral(
+            "UPDATE lead_log SET status = ?, error_message = ?, field_errors = ?, attempts = ?, "
+            "next_attempt_at = ?, page_config_id = ?, form_mapping_id = ?, lead_id = ?, "
+            "lead_payload = COALESCE(?, lead_payload), platform = CASE WHEN ? = '' THEN platform "
+            "ELSE ? END, organic = COALESCE(?, organic), updated_at = ? WHERE id = ? AND "
+            "updated_at = ?");
+        break;
+    case InsertHistory:
+        sql = QStringLiteral("INSERT INTO lead_log_history (lead_log_id, at, actor, from_status, "
+                             "to_status, message) VALUES (?, ?, ?, ?, ?, ?)");
+        break;
+    case StatementCount:
+        break;
+    }
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql)) {
+        *error = q.lastError().text();
+        return nullptr;
+    }
+    slot = std::move(q);
+    return &*slot;
+}
+
 QList<LeadLogEntry> ProcessingStore::due(qint64 nowMs, int limit, QString *error)
 {
     QList<LeadLogEntry> entries;
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM lead_log WHERE status = 'pending' AND "
-                             "(next_attempt_at IS NULL OR next_attempt_at <= ?) "
-                             "ORDER BY received_at, id LIMIT ?")
-                  .arg(LeadLogStore::entryColumns()));
-    q.addBindValue(nowMs);
-    q.addBindValue(limit);
-    if (!q.exec()) {
-        *error = q.lastError().text();
+    QSqlQuery *q = statement(Due, error);
+    if (!q)
+        return entries;
+    q->bindValue(0, nowMs);
+    q->bindValue(1, limit);
+    if (!q->exec()) {
+        *error = q->lastError().text();
         return entries;
     }
-    while (q.next())
-        entries << LeadLogStore::entryFromRecord(q);
+    while (q->next())
+        entries << LeadLogStore::entryFromRecord(*q);
+    q->finish();
     return entries;
 }
 
 std::optional<LeadLogEntry> ProcessingStore::byId(qint64 id, QString *error)
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM lead_log WHERE id = ?").arg(LeadLogStore::entryColumns()));
-    q.addBindValue(id);
-    if (!q.exec()) {
-        *error = q.lastError().text();
+    QSqlQuery *q = statement(ById, error);
+    if (!q)
+        return std::nullopt;
+    q->bindValue(0, id);
+    if (!q->exec()) {
+        *error = q->lastError().text();
         return std::nullopt;
     }
-    if (!q.next()) {
+    if (!q->next()) {
         *error = QStringLiteral("Lead log entry %1 does not exist.").arg(id);
+        q->finish();
         return std::nullopt;
     }
-    return LeadLogStore::entryFromRecord(q);
+    LeadLogEntry entry = LeadLogStore::entryFromRecord(*q);
+    q->finish();
+    return entry;
 }
 
 bool ProcessingStore::appendHistory(qint64 entryId, qint64 atMs, const QString &actor,
                                     std::optional<LeadStatus> from, LeadStatus to,
                                     const QString &message, QString *error)
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO lead_log_history (lead_log_id, at, actor, from_status, "
-                             "to_status, message) VALUES (?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(entryId);
-    q.addBindValue(atMs);
-    q.addBindValue(actor);
-    q.addBindValue(from ? QVariant(statusKey(*from)) : QVariant(QMetaType::fromType<QString>()));
-    q.addBindValue(statusKey(to));
-    q.addBindValue(nonNull(message));
-    if (!q.exec()) {
-        *error = q.lastError().text();
+    QSqlQuery *q = statement(InsertHistory, error);
+    if (!q)
+        return false;
+    q->bindValue(0, entryId);
+    q->bindValue(1, atMs);
+    q->bindValue(2, actor);
+    q->bindValue(3, from ? QVariant(statusKey(*from)) : QVariant(QMetaType::fromType<QString>()));
+    q->bindValue(4, statusKey(to));
+    q->bindValue(5, nonNull(message));
+    if (!q->exec()) {
+        *error = q->lastError().text();
         return false;
     }
     return true;
@@ -95,6 +157,11 @@ ProcessingStore::WriteResult ProcessingStore::writeOutcome(const LeadLogEntry &e
                                                            const ProcessingOutcome &outcome,
                                                            const QString &actor, QString *error)
 {
+    auto failed = [error](QSqlQuery *q) {
+        if (q)
+            *error = q->lastError().text();
+        return WriteResult::Failed;
+    };
     WriteTransaction tx(m_db);
     if (!tx.isOpen()) {
         *error = tx.errorText();
@@ -105,90 +172,68 @@ ProcessingStore::WriteResult ProcessingStore::writeOutcome(const LeadLogEntry &e
 
     if (outcome.lead) {
         const ProcessingOutcome::LeadRow &l = *outcome.lead;
-        QSqlQuery find(m_db);
-        find.prepare(QStringLiteral("SELECT id FROM leads WHERE leadgen_id = ?"));
-        find.addBindValue(entry.leadgenId);
-        if (!find.exec()) {
-            *error = find.lastError().text();
+        QSqlQuery *find = statement(FindLead, error);
+        if (!find)
             return WriteResult::Failed;
-        }
-        const bool exists = find.next();
-        const qint64 existingId = exists ? find.value(0).toLongLong() : 0;
-        find.finish();
-        QSqlQuery w(m_db);
-        if (exists) {
-            w.prepare(QStringLiteral(
-                "UPDATE leads SET customer_name = ?, first_name = ?, last_name = ?, phone = ?, "
-                "email = ?, city = ?, standard_fields = ?, custom_fields = ?, attribution = ?, "
-                "created_at = ?, updated_at = ? WHERE id = ?"));
-        } else {
-            w.prepare(QStringLiteral(
-                "INSERT INTO leads (customer_name, first_name, last_name, phone, email, city, "
-                "standard_fields, custom_fields, attribution, created_at, updated_at, leadgen_id, "
-                "source, lifecycle_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'meta_ads', "
-                "'new')"));
-        }
+        find->bindValue(0, entry.leadgenId);
+        if (!find->exec())
+            return failed(find);
+        const bool exists = find->next();
+        const qint64 existingId = exists ? find->value(0).toLongLong() : 0;
+        find->finish();
+        QSqlQuery *w = statement(exists ? UpdateLead : InsertLead, error);
+        if (!w)
+            return WriteResult::Failed;
+        int i = 0;
         for (const QString *s : {&l.customerName, &l.firstName, &l.lastName, &l.phone, &l.email, &l.city})
-            w.addBindValue(nonNull(*s));
-        w.addBindValue(QString::fromUtf8(l.standardFields));
-        w.addBindValue(QString::fromUtf8(l.customFields));
-        w.addBindValue(QString::fromUtf8(l.attribution));
-        w.addBindValue(nullableInt(l.createdAtMs));
-        w.addBindValue(at);
-        if (exists)
-            w.addBindValue(existingId);
-        else
-            w.addBindValue(entry.leadgenId);
-        if (!w.exec()) {
-            *error = w.lastError().text();
-            return WriteResult::Failed;
-        }
-        leadId = exists ? existingId : w.lastInsertId().toLongLong();
+            w->bindValue(i++, nonNull(*s));
+        w->bindValue(i++, QString::fromUtf8(l.standardFields));
+        w->bindValue(i++, QString::fromUtf8(l.customFields));
+        w->bindValue(i++, QString::fromUtf8(l.attribution));
+        w->bindValue(i++, nullableInt(l.createdAtMs));
+        w->bindValue(i++, at);
+        w->bindValue(i++, exists ? QVariant(existingId) : QVariant(entry.leadgenId));
+        if (!w->exec())
+            return failed(w);
+        leadId = exists ? existingId : w->lastInsertId().toLongLong();
         if (!exists) {
             // Follow-up actions go out through the outbox, queued with the Lead they concern.
-            QSqlQuery o(m_db);
-            o.prepare(QStringLiteral("INSERT INTO outbox (lead_id, kind, payload, created_at) VALUES "
-                                     "(?, 'call_dispatch', ?, ?)"));
-            o.addBindValue(*leadId);
-            o.addBindValue(QString::fromStdString(
-                nlohmann::json{{"leadgen_id", entry.leadgenId.toStdString()},
-                               {"to_number", l.phone.toStdString()}}
-                    .dump()));
-            o.addBindValue(at);
-            if (!o.exec()) {
-                *error = o.lastError().text();
+            QSqlQuery *o = statement(InsertOutbox, error);
+            if (!o)
                 return WriteResult::Failed;
-            }
+            o->bindValue(0, *leadId);
+            o->bindValue(1, QString::fromStdString(
+                                nlohmann::json{{"leadgen_id", entry.leadgenId.toStdString()},
+                                               {"to_number", l.phone.toStdString()}}
+                                    .dump()));
+            o->bindValue(2, at);
+            if (!o->exec())
+                return failed(o);
         }
     }
 
-    QSqlQuery u(m_db);
-    u.prepare(QStringLiteral(
-        "UPDATE lead_log SET status = ?, error_message = ?, field_errors = ?, attempts = ?, "
-        "next_attempt_at = ?, page_config_id = ?, form_mapping_id = ?, lead_id = ?, "
-        "lead_payload = COALESCE(?, lead_payload), platform = CASE WHEN ? = '' THEN platform ELSE ? "
-        "END, organic = COALESCE(?, organic), updated_at = ? WHERE id = ? AND updated_at = ?"));
-    u.addBindValue(statusKey(outcome.status));
-    u.addBindValue(nonNull(outcome.message));
-    u.addBindValue(QString::fromUtf8(outcome.fieldErrors.isEmpty() ? QByteArray("[]") : outcome.fieldErrors));
-    u.addBindValue(outcome.attempts);
-    u.addBindValue(nullableInt(outcome.nextAttemptAtMs));
-    u.addBindValue(nullableInt(outcome.pageConfigId));
-    u.addBindValue(nullableInt(outcome.formMappingId));
-    u.addBindValue(nullableInt(leadId));
-    u.addBindValue(outcome.leadPayload.isNull() ? QVariant(QMetaType::fromType<QString>())
-                                                : QVariant(QString::fromUtf8(outcome.leadPayload)));
-    u.addBindValue(nonNull(outcome.platform));
-    u.addBindValue(nonNull(outcome.platform));
-    u.addBindValue(outcome.organic ? QVariant(*outcome.organic ? 1 : 0) : QVariant(QMetaType::fromType<int>()));
-    u.addBindValue(at);
-    u.addBindValue(entry.id);
-    u.addBindValue(entry.updatedAtMs);
-    if (!u.exec()) {
-        *error = u.lastError().text();
+    QSqlQuery *u = statement(UpdateEntry, error);
+    if (!u)
         return WriteResult::Failed;
-    }
-    if (u.numRowsAffected() != 1)
+    u->bindValue(0, statusKey(outcome.status));
+    u->bindValue(1, nonNull(outcome.message));
+    u->bindValue(2, QString::fromUtf8(outcome.fieldErrors.isEmpty() ? QByteArray("[]") : outcome.fieldErrors));
+    u->bindValue(3, outcome.attempts);
+    u->bindValue(4, nullableInt(outcome.nextAttemptAtMs));
+    u->bindValue(5, nullableInt(outcome.pageConfigId));
+    u->bindValue(6, nullableInt(outcome.formMappingId));
+    u->bindValue(7, nullableInt(leadId));
+    u->bindValue(8, outcome.leadPayload.isNull() ? QVariant(QMetaType::fromType<QString>())
+                                                 : QVariant(QString::fromUtf8(outcome.leadPayload)));
+    u->bindValue(9, nonNull(outcome.platform));
+    u->bindValue(10, nonNull(outcome.platform));
+    u->bindValue(11, outcome.organic ? QVariant(*outcome.organic ? 1 : 0) : QVariant(QMetaType::fromType<int>()));
+    u->bindValue(12, at);
+    u->bindValue(13, entry.id);
+    u->bindValue(14, entry.updatedAtMs);
+    if (!u->exec())
+        return failed(u);
+    if (u->numRowsAffected() != 1)
         return WriteResult::Stale; // rolled back by tx: someone else changed the entry meanwhile
 
     const bool sameAsBefore = entry.status == outcome.status && entry.errorMessage == outcome.message;

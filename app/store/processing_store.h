@@ -3,8 +3,10 @@
 #include "lead_log_entry.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
+#include <array>
 #include <optional>
 
 namespace leadkeeper {
@@ -42,11 +44,16 @@ struct ProcessingOutcome
  * at all. An outcome computed from a stale read (someone changed the entry meanwhile, e.g. marked it
  * Loss) is discarded, never overwrites. There is no "in flight" state in the database, so a crash
  * leaves nothing stuck: an entry stays Pending until an outcome is written.
+ *
+ * The statements of the hot path (due, byId, writeOutcome) are prepared once per object: keep one
+ * ProcessingStore per connection where leads are processed one after another (a worker does).
  */
 class ProcessingStore
 {
 public:
     explicit ProcessingStore(QSqlDatabase db);
+    ProcessingStore(const ProcessingStore &) = delete;
+    ProcessingStore &operator=(const ProcessingStore &) = delete;
 
     /// Pending entries whose next attempt is due, oldest first.
     QList<LeadLogEntry> due(qint64 nowMs, int limit, QString *error);
@@ -76,10 +83,16 @@ public:
     }
 
 private:
+    enum Statement { Due, ById, FindLead, UpdateLead, InsertLead, InsertOutbox, UpdateEntry, InsertHistory,
+                     StatementCount };
+    /// The statement, prepared on first use; nullptr (and `error` set) if it cannot be prepared.
+    QSqlQuery *statement(Statement which, QString *error);
+
     bool appendHistory(qint64 entryId, qint64 atMs, const QString &actor, std::optional<LeadStatus> from,
                        LeadStatus to, const QString &message, QString *error);
 
     QSqlDatabase m_db;
+    std::array<std::optional<QSqlQuery>, StatementCount> m_statements;
 };
 
 } // namespace leadkeeper

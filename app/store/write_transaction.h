@@ -1,5 +1,7 @@
 #pragma once
 
+#include "write_gate.h"
+
 #include <QSqlDatabase>
 #include <QString>
 
@@ -33,6 +35,7 @@ private:
     bool m_open = false;
     bool m_sqlite = false;
     QString m_error;
+    WriteGateLock m_gate;
 };
 
 } // namespace leadkeeper
