@@ -258,8 +258,10 @@ private:
     qint64 m_remaining = 0;
 };
 
-BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent)
-    : QTcpServer(parent), m_limits(limits)
+BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent,
+                                   SharedCount openConnections)
+    : QTcpServer(parent), m_limits(limits),
+      m_open(openConnections ? std::move(openConnections) : std::make_shared<std::atomic<int>>(0))
 {
     // Qt's default backlog of 50 overflows when Meta (or a retry wave) opens many connections at
     // once; the kernel then drops SYNs and the peer waits a second or more before it retries.
@@ -269,17 +271,50 @@ BoundedTcpServer::BoundedTcpServer(const ListenerLimits &limits, QObject *parent
 
 void BoundedTcpServer::guardClosed()
 {
-    --m_open;
+    --*m_open;
+    --m_own;
+}
+
+void BoundedTcpServer::dispatchTo(const QList<BoundedTcpServer *> &servers)
+{
+    m_dispatch = servers;
+}
+
+void BoundedTcpServer::adopt(qintptr handle)
+{
+    ++m_own; // counted at once, so the acceptor's next choice sees it
+    QMetaObject::invokeMethod(this, [this, handle] { serve(handle); }, Qt::QueuedConnection);
 }
 
 void BoundedTcpServer::incomingConnection(qintptr handle)
 {
+    if (!m_dispatch.isEmpty()) {
+        qsizetype best = m_next % m_dispatch.size();
+        for (qsizetype i = 0; i < m_dispatch.size(); ++i) {
+            const qsizetype k = (m_next + i) % m_dispatch.size();
+            if (m_dispatch.at(k)->m_own.load() < m_dispatch.at(best)->m_own.load())
+                best = k;
+        }
+        m_next = best + 1;
+        m_dispatch.at(best)->adopt(handle);
+        return;
+    }
+    ++m_own;
+    serve(handle);
+}
+
+void BoundedTcpServer::serve(qintptr handle)
+{
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
+        --m_own;
         return;
     }
-    if (m_open >= m_limits.maxConnections) {
+    // Reserve a place first: other servers sharing the counter accept at the same time.
+    if (m_open->fetch_add(1) >= m_limits.maxConnections) {
+        --*m_open;
+        --m_own;
         Q_EMIT connectionCut(503, QStringLiteral("Too many open connections."),
                              socket->peerAddress().toString());
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -296,7 +331,6 @@ void BoundedTcpServer::incomingConnection(qintptr handle)
         lingerAndClose(socket);
         return;
     }
-    ++m_open;
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 4096);
     new ConnectionGuard(this, socket);
     addPendingConnection(socket);

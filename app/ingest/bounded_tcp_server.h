@@ -2,7 +2,11 @@
 
 #include "settings/settings.h"
 
+#include <QList>
 #include <QTcpServer>
+
+#include <atomic>
+#include <memory>
 
 class QTcpSocket;
 
@@ -22,21 +26,36 @@ namespace leadkeeper {
  *    QHttpServer 6.4 does not;
  *  - headers not complete within headerTimeout, or a request not complete within requestTimeout
  *    → 408; a keep-alive connection idle for idleTimeout → closed without a word;
- *  - more than maxConnections open → new connections get 503.
+ *  - more than maxConnections open → new connections get 503 (counted across every server that
+ *    shares the counter given at construction: the listener's threads share one cap).
  * A refused connection never reaches QHttpServer again; it is closed the lingering way (the
  * answer is sent, what the peer still sends is read and dropped for up to two seconds, then the
  * socket is aborted), so a peer that is still sending reads the refusal instead of a reset.
  * The memory one connection can hold is bounded by maxHeaderBytes + maxBodyBytes (its read
  * buffer is capped at that), and the total by maxConnections times that. Lives in the listener's
- * thread; connectionCut() reports every refusal.
+ * thread; connectionCut() reports every refusal. An acceptor (dispatchTo()) only accepts and hands
+ * each connection to a server of another thread, where all of the above applies.
  */
 class BoundedTcpServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    explicit BoundedTcpServer(const ListenerLimits &limits, QObject *parent = nullptr);
+    /// Connections a set of servers (one per listener thread) have open together.
+    using SharedCount = std::shared_ptr<std::atomic<int>>;
 
-    int openConnections() const { return m_open; }
+    /// `openConnections`: shared with the other servers of the same listener, so maxConnections
+    /// caps them together; empty = this server counts alone.
+    explicit BoundedTcpServer(const ListenerLimits &limits, QObject *parent = nullptr,
+                              SharedCount openConnections = {});
+
+    int openConnections() const { return m_open->load(); }
+
+    /// Makes this server an acceptor: each connection it accepts is served by one of `servers`
+    /// (the one with the fewest open connections, ties in turn), in that server's thread. The
+    /// servers must outlive this one's accepting; call before it accepts.
+    void dispatchTo(const QList<BoundedTcpServer *> &servers);
+    /// Serves a connection another server accepted (any thread; runs in this server's thread).
+    void adopt(qintptr handle);
     const ListenerLimits &limits() const { return m_limits; }
 
 Q_SIGNALS:
@@ -49,9 +68,14 @@ protected:
 private:
     friend class ConnectionGuard;
     void guardClosed();
+    /// Serves an accepted connection in this thread (m_own already counts it).
+    void serve(qintptr handle);
 
     ListenerLimits m_limits;
-    int m_open = 0;      ///< connections handed to QHttpServer and not yet closed
+    SharedCount m_open;  ///< connections handed to QHttpServer and not yet closed (all servers)
+    std::atomic<int> m_own{0}; ///< those of them this server serves
+    QList<BoundedTcpServer *> m_dispatch; ///< acceptor only: where connections go
+    qsizetype m_next = 0;
     int m_lingering = 0; ///< connections refused at the cap, still being closed
 };
 

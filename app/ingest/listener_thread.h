@@ -13,8 +13,8 @@ class WebhookListener;
  * Runs a WebhookListener in a thread of its own, so webhooks are answered while the GUI thread (or
  * anything else) is busy, and a slow caller never delays Meta (DESIGN.md §9).
  *
- * The listener is created, started, used and destroyed only in that thread (it opens its own
- * database connection there). Its signals are re-emitted here, queued into the thread that owns
+ * The listener is created, started, used and destroyed only in that thread; it runs its handler
+ * threads and its DeliveryWriter from there (each opens its own database connection). Its signals are re-emitted here, queued into the thread that owns
  * the ListenerThread, so a busy owner delays only its own notifications, never an answer to Meta.
  * start() may be called again after stop() (or after a failed start); stop() and the destructor
  * close every connection and join the thread.

@@ -7,8 +7,9 @@
 #include <QTimer>
 
 #include <memory>
+#include <mutex>
+#include <vector>
 
-class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
 
@@ -16,23 +17,34 @@ namespace leadkeeper {
 
 class BoundedTcpServer;
 class Database;
-class LeadLogStore;
+class DeliveryWriter;
 class RejectedDeliveryLog;
 struct RejectedDelivery;
 
 /**
- * Meta's webhook endpoint and the health check, on a QHttpServer bound to a BoundedTcpServer.
+ * Meta's webhook endpoint and the health check, answered by listener/threads handler threads, each
+ * with its own QHttpServer on a BoundedTcpServer. The port is bound once, exclusively (a second
+ * listener on it fails to start), by an acceptor in this object's thread that hands each
+ * connection to the handler with the fewest. One connection cap (listener/max_connections) counts
+ * the connections of all handlers together.
  *
  * Contract (DESIGN.md §6–7): a POST is acknowledged 200 only after every lead it carries is
- * committed (synchronous=FULL) in one transaction; if the store cannot write, 503 so Meta retries.
- * Authentication failures (401/403), malformed bodies (400) and requests cut by a limit (408, 411,
- * 413, 431, 503) store no lead and are recorded in the bounded rejected-deliveries log, without
- * the query string (it may hold the verify token) and without any secret. At most
- * kRejectionsPerSecond are recorded one by one each second; the rest of a flood is summed up in
- * one record, so bad requests cannot turn into a stream of synchronous disk writes in the thread
- * that answers Meta. Handlers answer synchronously (Qt 6.4's deferred responses read a freed
- * socket when the client has gone). The object lives in, and is only called from, its own thread
- * (see ListenerThread): it opens its own database connection there.
+ * committed (synchronous=FULL). Handlers verify and parse in parallel and hand the leads to one
+ * DeliveryWriter, which commits the deliveries of all handlers together (one transaction, a
+ * savepoint per delivery); the handler waits for its own outcome and answers synchronously
+ * (Qt 6.4's deferred responses read a freed socket when the client has gone). If the store cannot
+ * write that delivery, or the writer's bounded queue is full, 503 so Meta retries; nothing of it
+ * is stored. Authentication failures (401/403), malformed bodies (400) and requests cut by a limit
+ * (408, 411, 413, 431, 503) store no lead and are recorded in the bounded rejected-deliveries log,
+ * without the query string (it may hold the verify token) and without any secret. At most
+ * kRejectionsPerSecond are recorded one by one each second (across all handler threads); the rest
+ * of a flood is summed up in one record, so bad requests cannot turn into a stream of synchronous
+ * disk writes in the threads that answer Meta.
+ *
+ * The object lives in, and is started and stopped only from, its own thread (see ListenerThread);
+ * the handlers call it from theirs (only its thread-safe parts: the settings, the writer, the
+ * rejection budget and signal emission). Every thread that touches the store opens its own
+ * database connection. Signals are emitted from the handler threads.
  */
 class WebhookListener : public QObject
 {
@@ -59,28 +71,37 @@ Q_SIGNALS:
     void deliveryRefused(int status, const QString &reason);
 
 private:
-    QHttpServerResponse handleMeta(const QHttpServerRequest &request);
-    QHttpServerResponse handleVerification(const QHttpServerRequest &request);
-    QHttpServerResponse handleNotification(const QHttpServerRequest &request);
-    QHttpServerResponse handleHealth();
-    QHttpServerResponse refuse(const QHttpServerRequest &request, int status, const QString &reason,
+    struct Handler; ///< one handler thread: its QHttpServer, BoundedTcpServer and connection
+
+    /// In the handler's thread: opens its connection and its servers; `fd` is a duplicate of the
+    /// acceptor's listening socket (QHttpServer wants a listening server; it never accepts).
+    bool startHandler(Handler &handler, int fd, QString *error);
+    QHttpServerResponse handleMeta(Handler &handler, const QHttpServerRequest &request);
+    QHttpServerResponse handleVerification(Handler &handler, const QHttpServerRequest &request);
+    QHttpServerResponse handleNotification(Handler &handler, const QHttpServerRequest &request);
+    QHttpServerResponse handleHealth(Handler &handler);
+    QHttpServerResponse refuse(Handler &handler, const QHttpServerRequest &request, int status,
+                               const QString &reason,
                                const QByteArray &contentType = "application/json");
-    void recordRejection(RejectedDelivery delivery, const QByteArray &body);
+    void recordRejection(RejectedDeliveryLog *log, RejectedDelivery delivery, const QByteArray &body);
     void flushUnrecorded();
 
     Settings m_settings;
-    std::unique_ptr<Database> m_db;
-    std::unique_ptr<LeadLogStore> m_store;
+    std::unique_ptr<Database> m_db; ///< this thread's connection (the flood summaries)
     std::unique_ptr<RejectedDeliveryLog> m_rejected;
-    QHttpServer *m_http = nullptr;
-    BoundedTcpServer *m_tcp = nullptr;
+    std::unique_ptr<DeliveryWriter> m_writer;
+    BoundedTcpServer *m_acceptor = nullptr; ///< in this thread; hands connections to the handlers
+    std::vector<std::unique_ptr<Handler>> m_handlers;
+    QString m_address;
+    quint16 m_port = 0;
 
-    // Flood control for the rejected-deliveries log (see recordRejection()).
+    // Flood control for the rejected-deliveries log (see recordRejection()), for all handlers.
+    std::mutex m_rejectMutex;
     qint64 m_rejectWindowStartMs = 0;
     int m_rejectsInWindow = 0;
     int m_unrecorded = 0;
     int m_unrecordedStatus = 0;
-    QTimer m_unrecordedFlush;
+    QTimer m_unrecordedFlush; ///< in this object's thread only
 };
 
 } // namespace leadkeeper

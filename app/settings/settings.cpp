@@ -31,6 +31,8 @@ const QList<SettingKey> &Settings::keys()
          "A request's headers and body must arrive within this time"},
         {"listener/idle_timeout_ms", "LEADKEEPER_IDLE_TIMEOUT_MS", "60000",
          "A keep-alive connection with no request for this long is closed"},
+        {"listener/threads", "LEADKEEPER_LISTENER_THREADS", "4",
+         "Threads that verify, parse and answer webhooks (1-32); one more thread commits for all"},
         {"meta/app_secret", "LEADKEEPER_APP_SECRET", "",
          "Meta app secret; webhooks are verified with HMAC-SHA256 over the raw body. Empty = every "
          "POST is refused",
@@ -259,6 +261,8 @@ bool Settings::validate(QString *error)
         return false;
     limits.idleTimeout = std::chrono::milliseconds(v);
     m_limits = limits;
+    if (!positive("listener/threads", 1, 32, &v))
+        return false;
 
     if (!positive("store/busy_timeout_ms", 0, 600000, &v)
         || !positive("store/rejected_log_limit", 10, 10000000, &v)

@@ -77,6 +77,7 @@ public:
     QString graphUrl() const { return value("graph/url"); }
     QString graphVersion() const { return value("graph/version"); }
     ListenerLimits listenerLimits() const { return m_limits; }
+    int listenerThreads() const { return value("listener/threads").toInt(); }
     int workerConcurrency() const { return value("processing/concurrency").toInt(); }
     int maxAttempts() const { return value("processing/max_attempts").toInt(); }
     qint64 retryBaseMs() const { return value("processing/retry_base_ms").toLongLong(); }

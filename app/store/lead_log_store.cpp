@@ -73,6 +73,24 @@ LeadLogEntry LeadLogStore::entryFromRecord(const QSqlQuery &q)
 std::optional<LeadLogStore::DeliveryOutcome>
 LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtMs, QString *error)
 {
+    WriteTransaction transaction(m_db); // rolls back on every early return
+    if (!transaction.isOpen()) {
+        *error = QStringLiteral("The lead log cannot be written: %1").arg(transaction.errorText());
+        return std::nullopt;
+    }
+    auto outcome = writeDelivery(leads, receivedAtMs, error);
+    if (!outcome)
+        return std::nullopt;
+    if (!transaction.commit()) {
+        *error = QStringLiteral("The lead log cannot be written: %1").arg(transaction.errorText());
+        return std::nullopt;
+    }
+    return outcome;
+}
+
+std::optional<LeadLogStore::DeliveryOutcome>
+LeadLogStore::writeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtMs, QString *error)
+{
     if (!m_prepared) {
         // A redelivery counts, never duplicates: the leadgen id is the idempotency key.
         if (!m_upsert.prepare(QStringLiteral(
@@ -100,11 +118,6 @@ LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
                          .arg(leads.size());
             return std::nullopt;
         }
-    }
-    WriteTransaction transaction(m_db); // rolls back on every early return
-    if (!transaction.isOpen()) {
-        *error = QStringLiteral("The lead log cannot be written: %1").arg(transaction.errorText());
-        return std::nullopt;
     }
     DeliveryOutcome outcome;
     auto fail = [&](const QSqlQuery &q) {
@@ -141,10 +154,6 @@ LeadLogStore::storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
             return fail(m_history);
         ++outcome.stored;
         outcome.newLeadgenIds << lead.leadgenId;
-    }
-    if (!transaction.commit()) {
-        *error = QStringLiteral("The lead log cannot be written: %1").arg(transaction.errorText());
-        return std::nullopt;
     }
     return outcome;
 }

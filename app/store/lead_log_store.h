@@ -34,6 +34,11 @@ public:
     /// result is empty and *error says why.
     std::optional<DeliveryOutcome> storeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtMs,
                                                  QString *error);
+    /// The writes of storeDelivery() inside a transaction the caller holds (DeliveryWriter: one
+    /// transaction, a savepoint per delivery). On failure part of the delivery may be written:
+    /// the caller must roll back (to its savepoint); the result is empty and *error says why.
+    std::optional<DeliveryOutcome> writeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtMs,
+                                                 QString *error);
 
     /// Newest first.
     std::optional<QList<LeadLogEntry>> list(const LeadLogFilter &filter, QString *error);

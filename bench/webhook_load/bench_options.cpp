@@ -58,6 +58,8 @@ QString BenchOptions::usage()
         "  --serve-binary PATH   leadkeeper binary (default: the one of this build)\n"
         "  --serve-no-processing run `serve --no-processing` (listener only; by default serve also\n"
         "                        runs its processing workers on the stored leads, as in production)\n"
+        "  --listener-threads N  listener/threads of the listener under test (default: the setting's\n"
+        "                        default; serve target: set LEADKEEPER_LISTENER_THREADS instead)\n"
         "  --no-ceiling          skip the empty-handler QHttpServer runs\n"
         "  --what-if-group-commit N  saturate: also measure a bench-only prototype of the listener\n"
         "                        with N handler threads and one group-committing writer\n"
@@ -129,6 +131,8 @@ std::optional<BenchOptions> BenchOptions::parse(const QStringList &arguments, bo
             ok = parsePositive(value, &o.rateSeconds);
         } else if (flag == QLatin1String("--rate-connections")) {
             ok = parseCount(value, &o.rateConnections);
+        } else if (flag == QLatin1String("--listener-threads")) {
+            ok = parseCount(value, &o.listenerThreads);
         } else if (flag == QLatin1String("--soak")) {
             ok = parsePositive(value, &o.soakSeconds);
         } else if (flag == QLatin1String("--soak-connections")) {

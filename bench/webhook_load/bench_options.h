@@ -29,6 +29,7 @@ struct BenchOptions
     int soakConnections = 16;
     double sampleSeconds = 5.0; ///< RSS sampling period of the soak
     bool ceiling = true;        ///< also measure the empty-handler QHttpServers
+    int listenerThreads = 0;    ///< > 0: listener/threads of the listener under test (else its default)
     int groupCommitThreads = 0; ///< > 0: also measure the group-commit what-if with that many handlers
     int microIterations = 2000; ///< SQLite commits per micro measure (x20 for HMAC and parse)
     QString serveBinary;

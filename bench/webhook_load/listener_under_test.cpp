@@ -13,15 +13,19 @@ namespace leadkeeper::bench {
 
 namespace {
 
-const QString kListenerThread = QStringLiteral("webhook-listener");
+// The acceptor ("webhook-listener"), the handlers ("webhook-handler-N") and the writer
+// ("webhook-writer"): the server's CPU is theirs together.
+const QString kListenerThread = QStringLiteral("webhook-");
 
-Settings listenerSettings(const QString &databasePath)
+Settings listenerSettings(const QString &databasePath, int threads)
 {
     Settings s = Settings::defaults();
     s.set("store/database", databasePath);
     s.set("listener/address", QStringLiteral("127.0.0.1:0"));
     s.set("meta/app_secret", QString::fromUtf8(ListenerUnderTest::appSecret()));
     s.set("meta/verify_token", QStringLiteral("bench-verify-token"));
+    if (threads > 0)
+        s.set("listener/threads", QString::number(threads));
     return s;
 }
 
@@ -41,7 +45,7 @@ ListenerUnderTest::ListenerUnderTest(BenchOptions::Target target, const BenchOpt
     if (target == BenchOptions::Target::Serve)
         m_serve = std::make_unique<ServeProcess>(options.serveBinary, dir);
     else
-        m_thread = std::make_unique<ListenerThread>(listenerSettings(m_databasePath));
+        m_thread = std::make_unique<ListenerThread>(listenerSettings(m_databasePath, options.listenerThreads));
 }
 
 ListenerUnderTest::~ListenerUnderTest()

@@ -30,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <thread>
+#include <vector>
 
 using namespace leadkeeper;
 using namespace leadkeeper::test;
@@ -718,6 +719,166 @@ private Q_SLOTS:
             QCOMPARE(r.status, 200);
         }
         QCOMPARE(leadCount(), 20);
+    }
+
+    // Group commit (DeliveryWriter): many handler threads, one writer, one transaction per batch.
+
+    void concurrentDeliveriesAreAllStoredOnceAndAnswered200()
+    {
+        startListener([](Settings &s) { s.set("listener/threads", QStringLiteral("4")); });
+        constexpr int kThreads = 16;
+        constexpr int kPerThread = 25;
+        const quint16 port = m_listener->port();
+        std::atomic<int> ok{0};
+        std::atomic<int> other{0};
+        std::vector<std::thread> clients;
+        for (int t = 0; t < kThreads; ++t) {
+            clients.emplace_back([t, port, &ok, &other] {
+                HttpTestClient client(QStringLiteral("127.0.0.1"), port);
+                if (!client.connectToServer()) {
+                    other += kPerThread;
+                    return;
+                }
+                for (int i = 0; i < kPerThread; ++i) {
+                    const QString id = QStringLiteral("4%1%2")
+                                           .arg(t, 4, 10, QLatin1Char('0'))
+                                           .arg(i, 10, 10, QLatin1Char('0'));
+                    const HttpResponse r = client.postWebhook(singleLeadBody(id), kSecret, 30000);
+                    (r.status == 200 && QJsonDocument::fromJson(r.body).object().value(
+                                            QLatin1String("stored")).toInt() == 1
+                         ? ok
+                         : other)++;
+                }
+            });
+        }
+        for (std::thread &c : clients)
+            c.join();
+        QCOMPARE(other.load(), 0);
+        QCOMPARE(ok.load(), kThreads * kPerThread);
+        QCOMPARE(leadCount(), kThreads * kPerThread);
+        auto db = openStore();
+        QVERIFY(db);
+        QSqlQuery q(db->sql());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE deliveries <> 1")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log_history")) && q.next());
+        QCOMPARE(q.value(0).toInt(), kThreads * kPerThread);
+    }
+
+    void failingDeliveryFailsAloneWhileConcurrentOnesCommit()
+    {
+        startListener([](Settings &s) { s.set("listener/threads", QStringLiteral("4")); });
+        {
+            // A constraint only this test has: one leadgen id can never be inserted.
+            auto db = openStore();
+            QVERIFY(db);
+            QSqlQuery q(db->sql());
+            QVERIFY2(q.exec(QStringLiteral(
+                         "CREATE TRIGGER test_poison BEFORE INSERT ON lead_log "
+                         "WHEN NEW.leadgen_id = '666666666666666' "
+                         "BEGIN SELECT RAISE(ABORT, 'poisoned lead'); END")),
+                     qPrintable(q.lastError().text()));
+        }
+        // The poisoned delivery carries a good lead first: it must not be stored either.
+        auto poisoned = [](int n) {
+            LeadgenChange first;
+            first.leadgenId = QStringLiteral("5%1").arg(n, 14, 10, QLatin1Char('0'));
+            LeadgenChange poison;
+            poison.leadgenId = QStringLiteral("666666666666666");
+            WebhookEntry entry;
+            entry.changes = {first, poison};
+            return webhookBody({entry});
+        };
+        constexpr int kGoodThreads = 8;
+        constexpr int kPerThread = 20;
+        constexpr int kPoisoned = 20;
+        const quint16 port = m_listener->port();
+        std::atomic<int> good200{0};
+        std::atomic<int> poison503{0};
+        std::atomic<int> unexpected{0};
+        std::vector<std::thread> clients;
+        for (int t = 0; t < kGoodThreads; ++t) {
+            clients.emplace_back([t, port, &good200, &unexpected] {
+                HttpTestClient client(QStringLiteral("127.0.0.1"), port);
+                if (!client.connectToServer()) {
+                    unexpected += kPerThread;
+                    return;
+                }
+                for (int i = 0; i < kPerThread; ++i) {
+                    const QString id = QStringLiteral("7%1%2")
+                                           .arg(t, 4, 10, QLatin1Char('0'))
+                                           .arg(i, 10, 10, QLatin1Char('0'));
+                    const HttpResponse r = client.postWebhook(singleLeadBody(id), kSecret, 30000);
+                    (r.status == 200 ? good200 : unexpected)++;
+                }
+            });
+        }
+        for (int t = 0; t < 2; ++t) {
+            clients.emplace_back([t, port, &poisoned, &poison503, &unexpected] {
+                HttpTestClient client(QStringLiteral("127.0.0.1"), port);
+                if (!client.connectToServer()) {
+                    unexpected += kPoisoned;
+                    return;
+                }
+                for (int i = 0; i < kPoisoned; ++i) {
+                    const HttpResponse r = client.postWebhook(poisoned(t * 1000 + i), kSecret, 30000);
+                    (r.status == 503 ? poison503 : unexpected)++;
+                }
+            });
+        }
+        for (std::thread &c : clients)
+            c.join();
+        QCOMPARE(unexpected.load(), 0);
+        QCOMPARE(good200.load(), kGoodThreads * kPerThread);
+        QCOMPARE(poison503.load(), 2 * kPoisoned);
+        QCOMPARE(leadCount(), kGoodThreads * kPerThread);
+        auto db = openStore();
+        QVERIFY(db);
+        QSqlQuery q(db->sql());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE leadgen_id LIKE '5%' "
+                                      "OR leadgen_id = '666666666666666'"))
+                && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log_history")) && q.next());
+        QCOMPARE(q.value(0).toInt(), kGoodThreads * kPerThread);
+    }
+
+    void writeLockedStoreAnswers503AndStoresNothing()
+    {
+        startListener([](Settings &s) {
+            s.set("listener/threads", QStringLiteral("4"));
+            s.set("store/busy_timeout_ms", QStringLiteral("200"));
+        });
+        auto locker = openStore();
+        QVERIFY(locker);
+        QSqlQuery lock(locker->sql());
+        QVERIFY2(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")), qPrintable(lock.lastError().text()));
+
+        constexpr int kClients = 6;
+        const quint16 port = m_listener->port();
+        std::atomic<int> refused{0};
+        std::vector<std::thread> clients;
+        for (int t = 0; t < kClients; ++t) {
+            clients.emplace_back([t, port, &refused] {
+                const QByteArray body =
+                    singleLeadBody(QStringLiteral("8%1").arg(t, 14, 10, QLatin1Char('0')));
+                const HttpResponse r =
+                    httpRequest(port, "POST", "/webhooks/meta", body,
+                                {{"X-Hub-Signature-256", WebhookSignature::sign(kSecret, body)}});
+                if (r.status == 503)
+                    ++refused;
+            });
+        }
+        for (std::thread &c : clients)
+            c.join();
+        QCOMPARE(refused.load(), kClients);
+        QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+        lock.finish();
+        locker.reset();
+        QCOMPARE(leadCount(), 0);
+        // Once the lock is gone, the same delivery is stored.
+        QCOMPARE(postSigned(singleLeadBody(QStringLiteral("800000000000000"))).status, 200);
+        QCOMPARE(leadCount(), 1);
     }
 };
 
