@@ -3,6 +3,7 @@
 // test prepares in-process (pages, forms, leads stored as the listener stores them and processed
 // once by the engine itself) and a FakeGraphServer for every fetch.
 
+#include "acme_sample.h"
 #include "fake_graph_server.h"
 #include "leadkeeper_process.h"
 #include "meta/graph_client.h"
@@ -22,17 +23,9 @@ using namespace leadkeeper::test;
 
 namespace {
 
-const QString kAcmePage = QStringLiteral("1029384756473829");
-const QString kAcmeForm = QStringLiteral("5647382910564738");
-const QString kUnmappedForm = QStringLiteral("5647382910569999");
 const QString kDeltaPage = QStringLiteral("1029384756470004");
 const QString kDeltaForm = QStringLiteral("5647382910560004");
 
-const QString kAdId = QStringLiteral("6120345678901234561");
-const QString kAdsetId = QStringLiteral("6120345678901234562");
-const QString kCampaignId = QStringLiteral("6120345678901234563");
-
-const QByteArray kAcmeToken = "EAAacme-page-token";
 const QByteArray kDeltaToken = "EAAdelta-page-token";
 
 const QString kGoodPhone = QStringLiteral("+1 650-253-0000");
@@ -40,17 +33,11 @@ const QString kGoodPhone = QStringLiteral("+1 650-253-0000");
 QByteArray graphLead(const QString &leadgenId, const QString &formId, const QString &phone,
                      const QString &firstName = QStringLiteral("Jane"))
 {
-    GraphLeadSpec spec;
-    spec.leadgenId = leadgenId;
-    spec.formId = formId;
-    spec.adId = kAdId;
-    spec.adsetId = kAdsetId;
-    spec.campaignId = kCampaignId;
-    spec.fieldData = {{QStringLiteral("first_name"), {firstName}},
-                      {QStringLiteral("last_name"), {QStringLiteral("Doe")}},
-                      {QStringLiteral("phone_number"), {phone}},
-                      {QStringLiteral("email"), {QStringLiteral("jane.doe@example.com")}}};
-    return graphLeadJson(spec);
+    return attributedLead(leadgenId, formId,
+                          {{QStringLiteral("first_name"), {firstName}},
+                           {QStringLiteral("last_name"), {QStringLiteral("Doe")}},
+                           {QStringLiteral("phone_number"), {phone}},
+                           {QStringLiteral("email"), {QStringLiteral("jane.doe@example.com")}}});
 }
 
 /// The fields of one CSV record (RFC 4180: quoted fields, "" for a quote).

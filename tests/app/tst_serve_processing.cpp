@@ -6,6 +6,7 @@
 // Covers a mixed batch reaching every status, transient Graph failures and exhausted retries,
 // kill -9 while leads are in hand and a restart on the same database, and SIGTERM.
 
+#include "acme_sample.h"
 #include "fake_graph_server.h"
 #include "http_test_client.h"
 #include "leadkeeper_process.h"
@@ -24,21 +25,12 @@ using namespace leadkeeper::test;
 
 namespace {
 
-const QString kAcmePage = QStringLiteral("1029384756473829");
-const QString kAcmeForm = QStringLiteral("5647382910564738");
-const QString kUnmappedForm = QStringLiteral("5647382910569999");
 const QString kBoltPage = QStringLiteral("1029384756470002"); // disabled
 const QString kBoltForm = QStringLiteral("5647382910560002");
 const QString kCedarPage = QStringLiteral("1029384756470003"); // its token has expired
 const QString kCedarForm = QStringLiteral("5647382910560003");
 const QString kUnknownPage = QStringLiteral("1029384756479999");
 
-// 19-digit attribution ids: above 2^53, so a trip through a double would change them.
-const QString kAdId = QStringLiteral("6120345678901234561");
-const QString kAdsetId = QStringLiteral("6120345678901234562");
-const QString kCampaignId = QStringLiteral("6120345678901234563");
-
-const QByteArray kAcmeToken = "EAAacme-page-token";
 const QByteArray kBoltToken = "EAAbolt-page-token";
 const QByteArray kCedarToken = "EAAcedar-page-token";
 
@@ -48,16 +40,10 @@ constexpr int kLongWaitMs = 90000;
 QByteArray graphLead(const QString &leadgenId, const QString &formId, const QString &phone,
                      const QString &fullName = QStringLiteral("jane doe"))
 {
-    GraphLeadSpec spec;
-    spec.leadgenId = leadgenId;
-    spec.formId = formId;
-    spec.adId = kAdId;
-    spec.adsetId = kAdsetId;
-    spec.campaignId = kCampaignId;
-    spec.fieldData = {{QStringLiteral("full_name"), {fullName}},
-                      {QStringLiteral("phone_number"), {phone}},
-                      {QStringLiteral("email"), {QStringLiteral("jane.doe@example.com")}}};
-    return graphLeadJson(spec);
+    return attributedLead(leadgenId, formId,
+                          {{QStringLiteral("full_name"), {fullName}},
+                           {QStringLiteral("phone_number"), {phone}},
+                           {QStringLiteral("email"), {QStringLiteral("jane.doe@example.com")}}});
 }
 
 LeadgenChange change(const QString &leadgenId, const QString &pageId, const QString &formId)
