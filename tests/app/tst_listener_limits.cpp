@@ -96,17 +96,7 @@ private:
         QVERIFY2(m_listener->start(&error), qPrintable(error));
     }
 
-    int leadCount()
-    {
-        QString error;
-        auto db = Database::open(m_store->databasePath(), &error);
-        if (!db)
-            return -1;
-        QSqlQuery q(db->sql());
-        if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log")) || !q.next())
-            return -1;
-        return q.value(0).toInt();
-    }
+    int leadCount() { return m_store->leadCount(); }
 
     /// A normal delivery on a new connection: the listener is still healthy.
     void verifyStillServes(const QString &leadgenId)

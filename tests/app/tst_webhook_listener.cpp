@@ -83,34 +83,9 @@ private:
         return db;
     }
 
-    int leadCount()
-    {
-        auto db = openStore();
-        if (!db)
-            return -1;
-        QSqlQuery q(db->sql());
-        if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log")) || !q.next())
-            return -1;
-        return q.value(0).toInt();
-    }
-
-    std::optional<LeadLogEntry> findLead(const QString &leadgenId)
-    {
-        auto db = openStore();
-        if (!db)
-            return std::nullopt;
-        QString error;
-        return LeadLogStore(db->sql()).find(leadgenId, &error);
-    }
-
-    QList<RejectedDelivery> rejected()
-    {
-        auto db = openStore();
-        if (!db)
-            return {};
-        QString error;
-        return RejectedDeliveryLog(db->sql(), 1000).latest(100, &error);
-    }
+    int leadCount() { return m_store->leadCount(); }
+    std::optional<LeadLogEntry> findLead(const QString &leadgenId) { return m_store->findLead(leadgenId); }
+    QList<RejectedDelivery> rejected() { return m_store->rejected(); }
 
     HttpResponse post(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
     {
