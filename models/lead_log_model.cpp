@@ -46,17 +46,19 @@ LeadLogModel::~LeadLogModel()
 
 // Runs `read` on the reader thread and `apply(current, result, error, shift)` back here; results
 // of an older generation arrive with current false, and `shift` is the number of rows inserted at
-// the top since the job was posted (its positions are that much too small).
+// the top since the job was posted (its positions are that much too small). A read whose
+// generation is over before it starts is not run (unless runWhenStale): a text filter typed
+// letter by letter would otherwise build the match set of every prefix.
 template<typename Result, typename Read, typename Apply>
-void LeadLogModel::post(Read read, Apply apply)
+void LeadLogModel::post(Read read, Apply apply, bool runWhenStale)
 {
     const quint64 generation = m_generation;
     const qint64 shift = m_topShift;
-    m_reader->post([this, generation, shift, read = std::move(read),
+    m_reader->post([this, generation, shift, runWhenStale, read = std::move(read),
                     apply = std::move(apply)](LeadLogQuery *query, const QString &openError) {
         QString error = openError;
         std::optional<Result> result;
-        if (query)
+        if (query && (runWhenStale || generation == m_generation.load()))
             result = read(*query, &error);
         QMetaObject::invokeMethod(
             this,
@@ -310,7 +312,8 @@ void LeadLogModel::requestRefresh()
 {
     if (m_refreshTimer.isActive())
         return;
-    const qint64 wait = kMinRefreshInterval.count() - m_sinceRefresh.elapsed();
+    const qint64 interval = qMax<qint64>(kMinRefreshInterval.count(), 2 * m_refreshCostMs);
+    const qint64 wait = interval - m_sinceRefresh.elapsed();
     m_refreshTimer.start(int(qMax<qint64>(0, wait)));
 }
 
@@ -335,6 +338,7 @@ void LeadLogModel::refresh()
             if (!current)
                 return;
             m_refreshInFlight = false;
+            m_refreshCostMs = m_sinceRefresh.elapsed();
             if (!refresh)
                 return fail(error);
             applyRefresh(std::move(*refresh));
@@ -447,7 +451,8 @@ void LeadLogModel::loadChoices()
             if (!choices)
                 return fail(error);
             Q_EMIT choicesLoaded(choices->first, choices->second);
-        });
+        },
+        true);
 }
 
 void LeadLogModel::fail(const QString &error)

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void sorting_data();
     void sorting();
     void bigLogJumpsAnywhere();
+    void textFilterFollowsChanges();
     void countsFollowStatusChanges();
     void leadTextIsPlainText();
     void savedViewSpecs();
@@ -525,6 +526,62 @@ void TestLeadLogModel::bigLogJumpsAnywhere()
                                   qPrintable(model->lastError()), 20000);
         QCOMPARE(model->rowAt(row)->leadgenId, QString::number(1000000 + n - 1 - row));
     }
+
+    // A text filter matching more than LeadLogQuery::kEagerKeys entries: the first rows come
+    // from its ids alone, the keys follow in the background, then jumps go by key.
+    DeskFilter text;
+    text.text = QStringLiteral("10");
+    model->setFilter(text);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 20000);
+    QCOMPARE(model->rowAt(0)->leadgenId, QString::number(1000000 + n - 1));
+    QTRY_VERIFY_WITH_TIMEOUT(model->isCountExact(), 20000);
+    QCOMPARE(model->rowCount(), n);
+    for (const int row : {n - 1, 12345, 10000, 3}) {
+        QTRY_VERIFY2_WITH_TIMEOUT((model->index(row, 0).data(), model->rowAt(row)),
+                                  qPrintable(model->lastError()), 20000);
+        QCOMPARE(model->rowAt(row)->leadgenId, QString::number(1000000 + n - 1 - row));
+    }
+    // A new matching entry shows at the top; one that no longer matches leaves.
+    QSignalSpy refreshed(model, &LeadLogModel::refreshed);
+    store({incoming(QStringLiteral("1099999"))}, kReceived + n);
+    exec(QStringLiteral("UPDATE lead_log SET leadgen_id = 'x' || leadgen_id WHERE leadgen_id = '%1'")
+             .arg(1000000 + n - 2));
+    model->requestRefresh();
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 1, 20000);
+    QCOMPARE(model->rowCount(), n);
+    QCOMPARE(model->rowAt(0)->leadgenId, QStringLiteral("1099999"));
+    QCOMPARE(model->rowAt(1)->leadgenId, QString::number(1000000 + n - 1));
+    QCOMPARE(model->rowAt(2)->leadgenId, QString::number(1000000 + n - 3));
+}
+
+void TestLeadLogModel::textFilterFollowsChanges()
+{
+    seedFilterLog();
+    LeadLogModel *model = makeModel();
+    QVERIFY(model);
+    DeskFilter f;
+    f.text = QStringLiteral("erika");
+    model->setFilter(f);
+    QTRY_VERIFY(!model->isLoading());
+    QCOMPARE(ids(model), QStringList{"102"});
+    QSignalSpy refreshed(model, &LeadLogModel::refreshed);
+
+    // Its payload arrives: the lead is named, and now matches.
+    exec(QStringLiteral("UPDATE lead_log SET lead_payload = '%1' WHERE leadgen_id = '104'")
+             .arg(QString::fromUtf8(payload(QStringLiteral("Erika Musterfrau"),
+                                            QStringLiteral("+4930999"), QStringLiteral("e@m.de")))));
+    model->requestRefresh();
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 10000);
+    QCOMPARE(ids(model), QStringList({"104", "102"}));
+    QVERIFY(model->isCountExact());
+
+    // Corrected to another name: it leaves.
+    exec(QStringLiteral("UPDATE lead_log SET lead_payload = '%1' WHERE leadgen_id = '102'")
+             .arg(QString::fromUtf8(payload(QStringLiteral("Hans Meier"), QStringLiteral("+4930123"),
+                                            QStringLiteral("h@m.de")))));
+    model->requestRefresh();
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, 10000);
+    QCOMPARE(ids(model), QStringList{"104"});
 }
 
 void TestLeadLogModel::countsFollowStatusChanges()
