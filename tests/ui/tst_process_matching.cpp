@@ -45,6 +45,7 @@ private Q_SLOTS:
     void cancellingTheConfirmationProcessesNothing();
 
 private:
+    QMessageBox *askToProcessMatching();
     QPushButton *confirmButton() const;
 
     std::unique_ptr<DeskSample> m_sample;
@@ -111,6 +112,19 @@ void TestProcessMatching::cleanup()
     m_sample.reset();
 }
 
+// Triggers Process all matching and waits for its question; nullptr if it is not asked.
+QMessageBox *TestProcessMatching::askToProcessMatching()
+{
+    ReprocessController *actions = m_desk->actions();
+    if (!QTest::qWaitFor([actions] { return actions->processMatchingAction()->isEnabled(); }, 5000))
+        return nullptr;
+    actions->processMatchingAction()->trigger();
+    if (!QTest::qWaitFor([actions] { return actions->confirmation() && actions->confirmation()->isVisible(); },
+                         5000))
+        return nullptr;
+    return actions->confirmation();
+}
+
 QPushButton *TestProcessMatching::confirmButton() const
 {
     QMessageBox *box = m_desk->actions()->confirmation();
@@ -126,18 +140,16 @@ void TestProcessMatching::textFilterProcessesExactlyItsErrorLeads()
 {
     const qint64 hansChanged = m_sample->entry(kHans)->updatedAtMs;
     ReprocessController *actions = m_desk->actions();
-    QTRY_VERIFY(actions->processMatchingAction()->isEnabled());
     QSignalSpy started(actions, &ReprocessController::jobStarted);
     QSignalSpy finished(actions, &ReprocessController::jobFinished);
-    actions->processMatchingAction()->trigger();
-
     // The question says how many (the Processed and the Pending one are not among them) and
     // which, in words.
-    QTRY_VERIFY_WITH_TIMEOUT(actions->confirmation() && actions->confirmation()->isVisible(), 5000);
-    const QString question = actions->confirmation()->text();
+    QMessageBox *box = askToProcessMatching();
+    QVERIFY(box);
+    const QString question = box->text();
     QVERIFY2(question.startsWith(QStringLiteral("Process 2 leads again?")), qPrintable(question));
     QVERIFY2(question.contains(QStringLiteral("leads matching “mustermann”")), qPrintable(question));
-    QCOMPARE(actions->confirmation()->textFormat(), Qt::PlainText);
+    QCOMPARE(box->textFormat(), Qt::PlainText);
     QPushButton *go = confirmButton();
     QVERIFY(go);
     QCOMPARE(go->text(), QStringLiteral("Process 2 leads"));
@@ -169,13 +181,12 @@ void TestProcessMatching::textFilterProcessesExactlyItsErrorLeads()
 void TestProcessMatching::cancellingTheConfirmationProcessesNothing()
 {
     ReprocessController *actions = m_desk->actions();
-    QTRY_VERIFY(actions->processMatchingAction()->isEnabled());
     QSignalSpy started(actions, &ReprocessController::jobStarted);
     QSignalSpy finished(actions, &ReprocessController::jobFinished);
-    actions->processMatchingAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(actions->confirmation() && actions->confirmation()->isVisible(), 5000);
+    QMessageBox *box = askToProcessMatching();
+    QVERIFY(box);
     QVERIFY(!actions->processMatchingAction()->isEnabled()); // one bulk job at a time
-    actions->confirmation()->button(QMessageBox::Cancel)->click();
+    box->button(QMessageBox::Cancel)->click();
     QTRY_COMPARE(finished.size(), 1);
     QVERIFY(finished.at(0).at(0).value<ReprocessSummary>().cancelled);
     QVERIFY(started.isEmpty());
