@@ -233,10 +233,11 @@ void ReprocessController::confirmBulk(QList<qint64> ids, const QString &what)
                                        : tr("Process %1 leads again?").arg(count),
                                 QMessageBox::Cancel, m_dialogParent);
     box->setTextFormat(Qt::PlainText); // the filter holds what the user typed: data, not markup
-    box->setText(box->text() + QStringLiteral("\n\n")
-                 + tr("These are the %1.").arg(what) + QStringLiteral("\n\n")
-                 + tr("Pending leads (being processed now) and Processed leads are left as they "
-                      "are. The leads are processed in the background; you can cancel."));
+    QString text = box->text() + QStringLiteral("\n\n");
+    if (!m_matchingDescription.isEmpty())
+        text += tr("The filter shows %1.").arg(m_matchingDescription) + QStringLiteral("\n\n");
+    box->setText(text + tr("Pending leads (being processed now) and Processed leads are left as "
+                           "they are. The leads are processed in the background; you can cancel."));
     QPushButton *go = box->addButton(n == 1 ? tr("Process 1 lead") : tr("Process %1 leads").arg(count),
                                      QMessageBox::AcceptRole);
     box->setDefaultButton(go);

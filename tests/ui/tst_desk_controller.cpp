@@ -164,7 +164,7 @@ void TestDeskController::processAllMatchingFollowsTheFilter()
     QTRY_VERIFY_WITH_TIMEOUT(actions->confirmation(), 5000);
     const QString question = actions->confirmation()->text();
     QVERIFY2(question.startsWith(QStringLiteral("Process 1 lead again?")), qPrintable(question));
-    QVERIFY2(question.contains(QStringLiteral("These are the leads matching “12345”.")),
+    QVERIFY2(question.contains(QStringLiteral("The filter shows leads matching “12345”.")),
              qPrintable(question));
     actions->confirmation()->button(QMessageBox::Cancel)->click();
     QTRY_VERIFY(matching->isEnabled());

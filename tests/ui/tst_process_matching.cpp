@@ -150,6 +150,9 @@ void TestProcessMatching::textFilterProcessesExactlyItsErrorLeads()
     QVERIFY2(question.startsWith(QStringLiteral("Process 2 leads again?")), qPrintable(question));
     QVERIFY2(question.contains(QStringLiteral("leads matching “mustermann”")), qPrintable(question));
     QCOMPARE(box->textFormat(), Qt::PlainText);
+    // Run with LEADKEEPER_SCREENSHOT_DIR=<dir> (under Xvfb for real fonts) to look at it.
+    if (const QString dir = qEnvironmentVariable("LEADKEEPER_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(box->grab().save(dir + QStringLiteral("/process-matching-question.png")));
     QPushButton *go = confirmButton();
     QVERIFY(go);
     QCOMPARE(go->text(), QStringLiteral("Process 2 leads"));
