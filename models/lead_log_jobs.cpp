@@ -38,16 +38,17 @@ std::optional<Reset> loadReset(LeadLogQuery &query, const DeskFilter &filter, co
                                int length, QString *error)
 {
     Reset reset;
+    if (!query.prepareMatches(filter, sort, false, error))
+        return std::nullopt;
     auto rows = query.rows(filter, sort, {}, 0, length, false, error);
     if (!rows)
         return std::nullopt;
     reset.rows = std::move(*rows);
-    if (filter.isCountedByStatus()) {
-        const auto total = query.countedTotal(filter, error);
-        if (!total)
-            return std::nullopt;
+    if (const auto total = query.knownTotal(filter, sort, error)) {
         reset.count = std::max<qint64>(*total, reset.rows.size());
         reset.countExact = true;
+    } else if (!error->isEmpty()) {
+        return std::nullopt;
     } else {
         reset.count = reset.rows.size();
         reset.countExact = reset.rows.size() < length;
@@ -71,6 +72,9 @@ std::optional<Walk> walkAnchors(LeadLogQuery &query, const View &view, int budge
     }
     QElapsedTimer clock;
     clock.start();
+    // A text filter's keys first: then every step is an index seek in them.
+    if (!query.completeMatches(view.filter, view.sort, error))
+        return std::nullopt;
     LeadLogQuery::Start start{view.topKey, true};
     qint64 row = 0;
     if (!view.anchors.isEmpty()) {
@@ -100,6 +104,11 @@ std::optional<Refresh> loadRefresh(LeadLogQuery &query, const View &view, qint64
 {
     Refresh refresh;
     View now = view;
+    // A text filter's matches as they are now (rows that joined or left it are seen below),
+    // complete again if they were.
+    if (!query.prepareMatches(view.filter, view.sort,
+                              query.hasCompleteMatches(view.filter, view.sort), error))
+        return std::nullopt;
     if (view.topKey) {
         const auto head = query.countBefore(view.filter, view.sort, *view.topKey, kMaxHead, error);
         if (!head)
@@ -118,11 +127,9 @@ std::optional<Refresh> loadRefresh(LeadLogQuery &query, const View &view, qint64
         now.count += refresh.head;
         now.topKey = refresh.topKey;
     }
-    if (view.filter.isCountedByStatus()) {
-        refresh.count = query.countedTotal(view.filter, error);
-        if (!refresh.count)
-            return std::nullopt;
-    }
+    refresh.count = query.knownTotal(view.filter, view.sort, error);
+    if (!error->isEmpty())
+        return std::nullopt;
     // A window at the top (the user watches new leads arrive) takes the new rows in.
     const bool atTop = windowFirst == 0;
     refresh.windowFirst = atTop ? 0 : windowFirst + refresh.head;

@@ -65,7 +65,7 @@ struct Refresh
 {
     qint64 head = 0;                    ///< rows now before the old top key (new ones)
     std::optional<QVariantList> topKey; ///< the new top key
-    std::optional<qint64> count;        ///< all matching rows, when the counters know
+    std::optional<qint64> count;        ///< all matching rows, when the query knows them
     qint64 windowFirst = 0;             ///< in rows after the head is inserted
     QList<DeskRow> window;
     QHash<LeadStatus, qint64> statusCounts;

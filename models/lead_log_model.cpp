@@ -1,8 +1,7 @@
-#include "lead_log_model.h"
+// LeadLogModel: the table and how its rows are loaded (following the store is in
+// lead_log_model_refresh.cpp, what the cells say in lead_log_model_text.cpp).
 
-#include "lead_log_reader.h"
-
-#include <QDateTime>
+#include "lead_log_model_post.h"
 
 #include <climits>
 
@@ -12,15 +11,6 @@ namespace {
 
 // How long one anchor-walk job may read before the reader takes the next row request.
 constexpr int kWalkBudgetMs = 25;
-
-bool sameCells(const DeskRow &a, const DeskRow &b)
-{
-    return a.id == b.id && a.updatedAtMs == b.updatedAtMs && a.status == b.status &&
-           a.name == b.name && a.phone == b.phone && a.email == b.email &&
-           a.errorMessage == b.errorMessage && a.pageName == b.pageName &&
-           a.formName == b.formName && a.platform == b.platform && a.deliveries == b.deliveries &&
-           a.createdAtMs == b.createdAtMs && a.organic == b.organic;
-}
 
 } // namespace
 
@@ -42,29 +32,6 @@ LeadLogModel::~LeadLogModel()
 {
     // First the reader: no job may run, or hand a result back, once this object is going.
     m_reader.reset();
-}
-
-// Runs `read` on the reader thread and `apply(current, result, error, shift)` back here; results
-// of an older generation arrive with current false, and `shift` is the number of rows inserted at
-// the top since the job was posted (its positions are that much too small).
-template<typename Result, typename Read, typename Apply>
-void LeadLogModel::post(Read read, Apply apply)
-{
-    const quint64 generation = m_generation;
-    const qint64 shift = m_topShift;
-    m_reader->post([this, generation, shift, read = std::move(read),
-                    apply = std::move(apply)](LeadLogQuery *query, const QString &openError) {
-        QString error = openError;
-        std::optional<Result> result;
-        if (query)
-            result = read(*query, &error);
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, shift, apply, result = std::move(result), error]() mutable {
-                apply(generation == m_generation, std::move(result), error, m_topShift - shift);
-            },
-            Qt::QueuedConnection);
-    });
 }
 
 int LeadLogModel::rowCount(const QModelIndex &parent) const
@@ -306,132 +273,6 @@ void LeadLogModel::applyRows(qint64 first, QList<DeskRow> rows, qint64)
         m_fetchTimer.start();
 }
 
-void LeadLogModel::requestRefresh()
-{
-    if (m_refreshTimer.isActive())
-        return;
-    const qint64 wait = kMinRefreshInterval.count() - m_sinceRefresh.elapsed();
-    m_refreshTimer.start(int(qMax<qint64>(0, wait)));
-}
-
-void LeadLogModel::refresh()
-{
-    if (m_resetPending || m_refreshInFlight) {
-        m_refreshAgain = true;
-        return;
-    }
-    if (m_view.count == 0) // nothing to keep in place: read it all afresh
-        return startReset();
-    m_sinceRefresh.start();
-    m_db.changedElsewhere(); // a commit after this shows at the next poll, one before is read
-    m_refreshInFlight = true;
-    const qint64 first = m_windowFirst;
-    const int length = int(m_window.size());
-    post<desk::Refresh>(
-        [view = m_view, first, length](LeadLogQuery &q, QString *error) {
-            return desk::loadRefresh(q, view, first, length, error);
-        },
-        [this](bool current, std::optional<desk::Refresh> refresh, const QString &error, qint64) {
-            if (!current)
-                return;
-            m_refreshInFlight = false;
-            if (!refresh)
-                return fail(error);
-            applyRefresh(std::move(*refresh));
-        });
-}
-
-void LeadLogModel::applyRefresh(desk::Refresh r)
-{
-    if (r.head >= 1'000'000)
-        return startReset();
-    if (r.head > 0) {
-        beginInsertRows({}, 0, int(r.head - 1));
-        m_view.count += r.head;
-        m_topShift += r.head;
-        m_windowFirst += r.head;
-        for (desk::Anchor &a : m_view.anchors)
-            a.row += r.head;
-        m_view.topKey = r.topKey;
-        endInsertRows();
-    }
-    // Rows left or joined the filter below the top (a status change under a status filter):
-    // the positions after them moved. Keep what can be kept, by entry id.
-    bool moved = r.count && *r.count != m_view.count;
-    for (qsizetype i = 0; i < r.window.size() && !moved; ++i) {
-        const qint64 old = r.windowFirst + i - m_windowFirst;
-        if (old >= 0 && old < m_window.size())
-            moved = m_window.at(old).id != r.window.at(i).id;
-    }
-    if (!moved && r.windowFirst == m_windowFirst && r.window.size() < m_window.size())
-        moved = m_windowFirst + r.window.size() < m_view.count; // rows gone from the end
-    if (moved) {
-        ++m_generation;
-        m_walking = m_rowsInFlight = false;
-        Q_EMIT layoutAboutToBeChanged();
-        QHash<qint64, int> newRows;
-        for (qsizetype i = 0; i < r.window.size(); ++i)
-            newRows.insert(r.window.at(i).id, int(r.windowFirst + i));
-        const QModelIndexList from = persistentIndexList();
-        QModelIndexList to;
-        for (const QModelIndex &p : from) {
-            const DeskRow *row = rowAt(p.row());
-            const int newRow = row ? newRows.value(row->id, -1) : -1;
-            to << (newRow < 0 ? QModelIndex() : createIndex(newRow, p.column()));
-        }
-        m_windowFirst = r.windowFirst;
-        m_window = std::move(r.window);
-        m_view.anchors.clear();
-        if (r.count) {
-            m_view.count = *r.count;
-        } else {
-            m_view.countExact = false;
-        }
-        changePersistentIndexList(from, to);
-        Q_EMIT layoutChanged();
-        continueWalk();
-    } else if (r.windowFirst != m_windowFirst) {
-        // The window grew over the new rows at the top: take it whole.
-        m_windowFirst = r.windowFirst;
-        m_window = std::move(r.window);
-        if (!m_window.isEmpty())
-            Q_EMIT dataChanged(index(int(m_windowFirst), 0),
-                               index(int(qMin<qint64>(m_windowFirst + m_window.size(), m_view.count) - 1),
-                                     ColumnCount - 1));
-    } else {
-        // Same rows in the same places: repaint the ones whose values changed.
-        qsizetype i = 0;
-        while (i < m_window.size() && i < r.window.size()) {
-            if (sameCells(m_window.at(i), r.window.at(i))) {
-                ++i;
-                continue;
-            }
-            const qsizetype begin = i;
-            while (i < m_window.size() && i < r.window.size() &&
-                   !sameCells(m_window.at(i), r.window.at(i))) {
-                m_window[i] = r.window.at(i);
-                ++i;
-            }
-            Q_EMIT dataChanged(index(int(m_windowFirst + begin), 0),
-                               index(int(m_windowFirst + i - 1), ColumnCount - 1));
-        }
-        if (r.window.size() > m_window.size())
-            m_window = std::move(r.window);
-    }
-    m_lastError.clear();
-    if (r.lastWebhookMs)
-        m_lastWebhookMs = r.lastWebhookMs;
-    if (r.statusCounts != m_statusCounts) {
-        m_statusCounts = r.statusCounts;
-        Q_EMIT statusCountsChanged();
-    }
-    Q_EMIT refreshed(true);
-    if (m_refreshAgain) {
-        m_refreshAgain = false;
-        requestRefresh();
-    }
-}
-
 void LeadLogModel::loadChoices()
 {
     using Choices = std::pair<QList<LeadLogQuery::Choice>, QList<LeadLogQuery::Choice>>;
@@ -447,7 +288,8 @@ void LeadLogModel::loadChoices()
             if (!choices)
                 return fail(error);
             Q_EMIT choicesLoaded(choices->first, choices->second);
-        });
+        },
+        true);
 }
 
 void LeadLogModel::fail(const QString &error)
@@ -456,20 +298,5 @@ void LeadLogModel::fail(const QString &error)
     Q_EMIT refreshed(false);
 }
 
-void LeadLogModel::pollForChanges()
-{
-    if (m_db.changedElsewhere())
-        requestRefresh();
-}
-
-void LeadLogModel::startWatching(std::chrono::milliseconds interval)
-{
-    m_watchTimer.start(interval);
-}
-
-void LeadLogModel::stopWatching()
-{
-    m_watchTimer.stop();
-}
 
 } // namespace leadkeeper

@@ -10,6 +10,7 @@
 #include <QList>
 #include <QTimer>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -29,12 +30,15 @@ class LeadLogReader;
  *   reads more than it shows. Reads run on a LeadLogReader thread with its own connection: a
  *   window of rows around the rows asked for (rows outside it answer no data until it arrives,
  *   then dataChanged), anchors every desk::kAnchorStep rows so a jump anywhere reads from a
- *   nearby key, and the count (from the status counters when the filter allows, else by the
- *   anchor walk, growing the row count as it goes). Every query runs to its end.
- * - A generation counter drops results of an older filter, order or layout; results computed
- *   before new rows were inserted at the top are shifted by them.
+ *   nearby key, and the count (from the status counters or a text filter's match set when the
+ *   filter allows, else by the anchor walk, growing the row count as it goes). Every query runs
+ *   to its end.
+ * - A generation counter drops results of an older filter, order or layout (reads still queued
+ *   for one are not run at all); results computed before new rows were inserted at the top are
+ *   shifted by them.
  * - requestRefresh() (the listener's signal) and startWatching() (PRAGMA data_version, for commits
- *   by other processes) refresh at most once per kMinRefreshInterval: new rows at the top are one
+ *   by other processes) refresh at most once per kMinRefreshInterval (or twice the time the last
+ *   refresh took, so refreshing never keeps the reader busy): new rows at the top are one
  *   beginInsertRows, changed rows in the window dataChanged; so selections and persistent indexes
  *   stay on their entries. Rows that left or joined the filter elsewhere become a layout change
  *   that keeps persistent indexes on the entries still in the window.
@@ -125,7 +129,7 @@ Q_SIGNALS:
 
 private:
     template<typename Result, typename Read, typename Apply>
-    void post(Read read, Apply apply);
+    void post(Read read, Apply apply, bool runWhenStale = false);
     void startReset();
     void applyReset(desk::Reset reset);
     void continueWalk();
@@ -143,7 +147,7 @@ private:
     Database m_db;
     std::unique_ptr<LeadLogReader> m_reader;
     desk::View m_view;
-    quint64 m_generation = 0;
+    std::atomic<quint64> m_generation = 0; ///< read by the reader thread to skip stale reads
     qint64 m_topShift = 0; ///< rows inserted at the top so far (results are shifted by the rest)
     qint64 m_windowFirst = 0;
     QList<DeskRow> m_window;
@@ -157,6 +161,7 @@ private:
     QTimer m_watchTimer;
     QTimer m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
+    qint64 m_refreshCostMs = 0; ///< how long the last refresh took, posted to applied
     QString m_lastError;
     QHash<LeadStatus, qint64> m_statusCounts;
     std::optional<qint64> m_lastWebhookMs;

@@ -1,5 +1,6 @@
 #include "desk_controller.h"
 
+#include "desk_filter_text.h"
 #include "error_count_watcher.h"
 #include "ingest/listener_thread.h"
 #include "job_progress_widget.h"
@@ -47,6 +48,7 @@ DeskController::DeskController(MainWindow *window, LeadLogModel *model, Listener
     connect(window->leadTable()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &DeskController::followSelection);
     connect(window, &MainWindow::filterApplied, this, &DeskController::followFilter);
+    connect(model, &LeadLogModel::choicesLoaded, this, &DeskController::learnNames);
     connect(m_actions, &ReprocessController::leadChanged, model, &LeadLogModel::requestRefresh);
     connect(m_actions, &ReprocessController::message, window,
             [window](const QString &text, bool) { window->statusBar()->showMessage(text, 8000); });
@@ -102,28 +104,22 @@ void DeskController::followSelection()
 
 void DeskController::followFilter(const DeskFilter &filter)
 {
-    // "Process all matching" runs on what ReprocessSelection can say: statuses, page, form.
-    const bool expressible = !filter.source && filter.platform.isEmpty() && !filter.organic
-                             && !filter.receivedFromMs && !filter.receivedToMs
-                             && !filter.createdFromMs && !filter.createdToMs
-                             && filter.text.trimmed().isEmpty();
-    if (!expressible) {
-        m_actions->setMatchingSelection(std::nullopt);
-        return;
-    }
+    // The bulk job resolves the same filter with the same WHERE builder as the table.
     ReprocessSelection selection;
-    selection.statuses = filter.statuses;
-    selection.pageId = filter.pageId;
-    selection.formId = filter.formId;
-    QStringList parts;
-    for (LeadStatus s : filter.statuses)
-        parts << statusLabel(s);
-    QString what = parts.isEmpty() ? tr("leads") : tr("%1 leads").arg(parts.join(tr(" or ")));
-    if (!filter.pageId.isEmpty())
-        what += tr(" of page %1").arg(filter.pageId);
-    if (!filter.formId.isEmpty())
-        what += tr(" from form %1").arg(filter.formId);
-    m_actions->setMatchingSelection(selection, what);
+    selection.filter = filter;
+    m_actions->setMatchingSelection(selection, describeDeskFilter(filter, m_pageNames, m_formNames));
+}
+
+void DeskController::learnNames(const QList<LeadLogQuery::Choice> &pages,
+                                const QList<LeadLogQuery::Choice> &forms)
+{
+    m_pageNames.clear();
+    for (const LeadLogQuery::Choice &c : pages)
+        m_pageNames.insert(c.id, c.name);
+    m_formNames.clear();
+    for (const LeadLogQuery::Choice &c : forms)
+        m_formNames.insert(c.id, c.name);
+    followFilter(m_model->filter());
 }
 
 void DeskController::openPages()

@@ -2,7 +2,9 @@
 
 #include "config/page_admin.h"
 #include "settings/settings.h"
+#include "store/lead_log_query.h"
 
+#include <QHash>
 #include <QObject>
 
 namespace leadkeeper {
@@ -11,7 +13,6 @@ class LeadDetail;
 class LeadLogModel;
 class ListenerThread;
 class ProcessingEngine;
-struct DeskFilter;
 } // namespace leadkeeper
 
 namespace leadkeeper::ui {
@@ -45,6 +46,9 @@ private:
     void buildMenus();
     void followSelection();
     void followFilter(const DeskFilter &filter);
+    /// Page and form names for the filter's description (the model's choices).
+    void learnNames(const QList<LeadLogQuery::Choice> &pages,
+                    const QList<LeadLogQuery::Choice> &forms);
     void openPages();
     void openSettings();
     void applySettings(const Settings &settings, const QStringList &changedKeys);
@@ -60,6 +64,8 @@ private:
     JobProgressWidget *m_job = nullptr;
     ErrorCountWatcher *m_errorCount = nullptr;
     TrayNotifier *m_tray = nullptr;
+    QHash<QString, QString> m_pageNames; ///< Meta id → name, where the admin gave one
+    QHash<QString, QString> m_formNames;
 };
 
 } // namespace leadkeeper::ui

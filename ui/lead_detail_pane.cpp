@@ -1,8 +1,12 @@
 #include "lead_detail_pane.h"
 
+#include "detail_text.h"
 #include "history_timeline.h"
+#include "lead_fields_box.h"
+#include "lead_log_model.h"
 #include "lead_status_delegate.h"
 #include "payload_viewer.h"
+#include "plain_label.h"
 #include "processing/lead_field.h"
 #include "reprocess_controller.h"
 
@@ -10,7 +14,6 @@
 #include <QDateTime>
 #include <QFormLayout>
 #include <QFrame>
-#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,71 +23,21 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <nlohmann/json.hpp>
-
 namespace leadkeeper::ui {
 
 namespace {
 
-const QString kNone = QStringLiteral("—");
-
-QLabel *plainLabel(const QString &text, QWidget *parent, bool selectable = true)
-{
-    auto *label = new QLabel(parent);
-    label->setTextFormat(Qt::PlainText);
-    if (selectable)
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    label->setText(text);
-    return label;
-}
-
 QString timeText(std::optional<qint64> ms)
 {
     if (!ms)
-        return kNone;
+        return orNone(QString());
     return QDateTime::fromMSecsSinceEpoch(*ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-QString orNone(const QString &text)
-{
-    return text.trimmed().isEmpty() ? kNone : text;
-}
-
-// "Acme Roofing (1029384756473829)", or the id alone.
-QString named(const QString &name, const QString &id)
-{
-    if (id.isEmpty())
-        return orNone(name);
-    return name.isEmpty() ? id : QStringLiteral("%1 (%2)").arg(name, id);
 }
 
 QString platformText(const QString &platform)
 {
-    if (platform == QLatin1String("facebook"))
-        return QStringLiteral("Facebook");
-    if (platform == QLatin1String("instagram"))
-        return QStringLiteral("Instagram");
-    return LeadDetailPane::tr("Unknown");
-}
-
-QString sourceText(LeadSource source)
-{
-    switch (source) {
-    case LeadSource::Webhook: return LeadDetailPane::tr("Webhook");
-    case LeadSource::Import: return LeadDetailPane::tr("Import");
-    case LeadSource::Polling: return LeadDetailPane::tr("Polling");
-    case LeadSource::Api: return LeadDetailPane::tr("API");
-    }
-    return {};
-}
-
-QString jsonString(const nlohmann::json &obj, const char *key)
-{
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null())
-        return {};
-    return it->is_string() ? QString::fromStdString(it->get<std::string>())
-                           : QString::fromStdString(it->dump());
+    const QString label = LeadLogModel::platformLabel(platform);
+    return label.isEmpty() ? LeadDetailPane::tr("Unknown") : label;
 }
 
 } // namespace
@@ -191,15 +144,7 @@ QWidget *LeadDetailPane::buildOverview()
     auto *page = new QWidget;
     auto *layout = new QVBoxLayout(page);
 
-    m_leadBox = new QGroupBox(tr("The Lead"), page);
-    auto *leadLayout = new QVBoxLayout(m_leadBox);
-    m_noLead = plainLabel(QString(), m_leadBox, false);
-    m_noLead->setWordWrap(true);
-    leadLayout->addWidget(m_noLead);
-    m_fields = new QGridLayout;
-    m_fields->setColumnStretch(1, 1);
-    m_fields->setHorizontalSpacing(16);
-    leadLayout->addLayout(m_fields);
+    m_leadBox = new LeadFieldsBox(page);
     layout->addWidget(m_leadBox);
 
     auto *entryBox = new QGroupBox(tr("How it arrived"), page);
@@ -248,6 +193,11 @@ void LeadDetailPane::showMessage(const QString &text, bool isError)
     m_notice->setVisible(!text.isEmpty());
 }
 
+int LeadDetailPane::problemCount() const
+{
+    return m_leadBox->problemCount();
+}
+
 QString LeadDetailPane::titleText() const
 {
     return m_title->text();
@@ -274,7 +224,7 @@ void LeadDetailPane::showDetails(const LeadDetails &details)
 {
     m_loadingDelay.stop();
     showHeader(details);
-    showLead(details);
+    m_leadBox->setDetails(details);
     showEntry(details);
     m_timeline->setEvents(details.history);
     m_tabs->setTabText(1, tr("History (%1)").arg(details.history.size()));
@@ -329,106 +279,6 @@ void LeadDetailPane::showHeader(const LeadDetails &d)
     m_errorText->setPalette(p);
 }
 
-void LeadDetailPane::showLead(const LeadDetails &d)
-{
-    while (QLayoutItem *item = m_fields->takeAt(0)) {
-        delete item->widget();
-        delete item;
-    }
-    m_problemCount = int(d.fieldErrors.size());
-    const bool stored = d.lead.has_value();
-    m_leadBox->setTitle(stored ? tr("The Lead") : tr("What the lead filled in (no Lead saved yet)"));
-    m_noLead->setText(stored || d.preview ? QString()
-                                          : tr("No Lead yet, and no answers to show: Leadkeeper reads "
-                                               "them from Meta when the lead is processed."));
-    m_noLead->setVisible(!m_noLead->text().isEmpty());
-
-    // The Lead's values: the stored Lead's, else what the payload maps to now.
-    QMap<QString, QString> values;
-    if (stored) {
-        const StoredLead &l = *d.lead;
-        values.insert(QStringLiteral("customer_name"), l.customerName);
-        values.insert(QStringLiteral("phone"), l.phone);
-        values.insert(QStringLiteral("email"), l.email);
-        values.insert(QStringLiteral("city"), l.city);
-        for (const auto &[json, prefix] : {std::pair{l.standardFields, QString()},
-                                           std::pair{l.customFields, QStringLiteral("custom:")}}) {
-            const auto obj = nlohmann::json::parse(json.cbegin(), json.cend(), nullptr, false);
-            if (obj.is_object())
-                for (auto it = obj.begin(); it != obj.end(); ++it)
-                    values.insert(prefix + QString::fromStdString(it.key()), jsonString(obj, it.key().c_str()));
-        }
-    } else if (d.preview) {
-        const LeadRecord &p = *d.preview;
-        for (const QString &f : LeadField::standardFields())
-            if (!p.value(f).isEmpty())
-                values.insert(f, p.value(f));
-        for (auto it = p.custom.cbegin(); it != p.custom.cend(); ++it)
-            values.insert(QStringLiteral("custom:") + it.key(), it.value());
-    }
-    QStringList fields = {QStringLiteral("customer_name"), QStringLiteral("phone"),
-                          QStringLiteral("email"), QStringLiteral("city")};
-    for (auto it = values.cbegin(); it != values.cend(); ++it)
-        if (!fields.contains(it.key()) && !it.value().isEmpty())
-            fields << it.key();
-    for (const FieldError &e : d.fieldErrors)
-        if (!fields.contains(e.field))
-            fields << e.field;
-
-    const QColor red(0xb9, 0x1c, 0x1c);
-    int row = 0;
-    if (stored || d.preview || !d.fieldErrors.isEmpty())
-        for (const QString &field : std::as_const(fields)) {
-            const FieldError *error = nullptr;
-            for (const FieldError &e : d.fieldErrors)
-                if (e.field == field)
-                    error = &e;
-            const QString label = field.isEmpty() ? tr("Lead payload") : LeadField::label(field);
-            m_fields->addWidget(plainLabel(label, m_leadBox), row, 0, Qt::AlignTop);
-            QString text = error ? error->value : values.value(field);
-            QLabel *value = plainLabel(error && text.isEmpty() ? tr("(empty)") : orNone(text), m_leadBox);
-            value->setWordWrap(true);
-            m_fields->addWidget(value, row++, 1);
-            if (!error)
-                continue;
-            QPalette p = value->palette();
-            p.setColor(QPalette::WindowText, red);
-            value->setPalette(p);
-            QFont bold = value->font();
-            bold.setBold(true);
-            value->setFont(bold);
-            QLabel *message = plainLabel(QStringLiteral("⚠ ") + error->message, m_leadBox);
-            message->setWordWrap(true);
-            message->setPalette(p);
-            m_fields->addWidget(message, row++, 1);
-        }
-
-    // Attribution: the stored Lead's, else the payload's.
-    if (!stored && !d.preview)
-        return;
-    QString campaign, adset, ad;
-    if (stored) {
-        const auto a = nlohmann::json::parse(d.lead->attribution.cbegin(), d.lead->attribution.cend(),
-                                             nullptr, false);
-        const auto attr = [&a](const char *key) { return a.is_object() ? jsonString(a, key) : QString(); };
-        campaign = named(attr("campaign_name"), attr("campaign_id"));
-        adset = named(attr("adset_name"), attr("adset_id"));
-        ad = named(attr("ad_name"), attr("ad_id"));
-    } else {
-        campaign = named(d.preview->campaignName, d.preview->campaignId);
-        adset = named(d.preview->adsetName, d.preview->adsetId);
-        ad = named(d.preview->adName, d.preview->adId);
-    }
-    const QString stage = stored ? orNone(d.lead->lifecycleStage) : tr("(set when the Lead is saved)");
-    for (const auto &[label, text] : {std::pair{tr("Campaign"), campaign}, std::pair{tr("Ad set"), adset},
-                                      std::pair{tr("Ad"), ad}, std::pair{tr("Lifecycle stage"), stage}}) {
-        m_fields->addWidget(plainLabel(label, m_leadBox), row, 0, Qt::AlignTop);
-        QLabel *value = plainLabel(text, m_leadBox);
-        value->setWordWrap(true);
-        m_fields->addWidget(value, row++, 1);
-    }
-}
-
 void LeadDetailPane::showEntry(const LeadDetails &d)
 {
     const LeadLogEntry &e = d.entry;
@@ -441,7 +291,7 @@ void LeadDetailPane::showEntry(const LeadDetails &d)
     setValue(QStringLiteral("adgroupId"), e.adgroupId);
     setValue(QStringLiteral("created"), timeText(e.createdAtMs));
     setValue(QStringLiteral("received"), timeText(e.receivedAtMs));
-    setValue(QStringLiteral("source"), sourceText(e.source));
+    setValue(QStringLiteral("source"), LeadLogModel::sourceLabel(e.source));
     setValue(QStringLiteral("platform"), platformText(e.platform));
     setValue(QStringLiteral("organic"), e.organic ? tr("Yes (no ad)") : tr("No"));
     setValue(QStringLiteral("attempts"),

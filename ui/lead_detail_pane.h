@@ -8,8 +8,6 @@
 
 class QFormLayout;
 class QFrame;
-class QGridLayout;
-class QGroupBox;
 class QLabel;
 class QStackedWidget;
 class QTabWidget;
@@ -17,6 +15,7 @@ class QTabWidget;
 namespace leadkeeper::ui {
 
 class HistoryTimeline;
+class LeadFieldsBox;
 class PayloadViewer;
 class ReprocessController;
 
@@ -47,7 +46,7 @@ public:
     // For tests and screenshots.
     QString titleText() const;
     QString errorText() const;
-    int problemCount() const { return m_problemCount; }
+    int problemCount() const;
     QTabWidget *tabs() const { return m_tabs; }
     HistoryTimeline *timeline() const { return m_timeline; }
     PayloadViewer *leadPayloadViewer() const { return m_leadPayload; }
@@ -61,7 +60,6 @@ private:
     void showPlaceholder(const QString &text);
     void showDetails(const LeadDetails &details);
     void showHeader(const LeadDetails &details);
-    void showLead(const LeadDetails &details);
     void showEntry(const LeadDetails &details);
 
     LeadDetail *m_detail;
@@ -74,10 +72,7 @@ private:
     QLabel *m_errorText = nullptr;
     QLabel *m_notice = nullptr;
     QTabWidget *m_tabs = nullptr;
-    QGroupBox *m_leadBox = nullptr;
-    QGridLayout *m_fields = nullptr;
-    int m_problemCount = 0;
-    QLabel *m_noLead = nullptr;
+    LeadFieldsBox *m_leadBox = nullptr;
     QHash<QString, QLabel *> m_values;
     HistoryTimeline *m_timeline = nullptr;
     PayloadViewer *m_leadPayload = nullptr;

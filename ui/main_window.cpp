@@ -1,30 +1,23 @@
 #include "main_window.h"
 
+#include "empty_log_page.h"
 #include "filter_bar.h"
 #include "ingest/listener_thread.h"
 #include "lead_log_model.h"
-#include "lead_status_delegate.h"
+#include "lead_table_view.h"
+#include "plain_label.h"
 #include "saved_view_model.h"
 #include "status_count_model.h"
 #include "status_sidebar.h"
 
-#include <QClipboard>
-#include <QGuiApplication>
-#include <QHBoxLayout>
-#include <QHeaderView>
 #include <QHostAddress>
 #include <QInputDialog>
 #include <QSplitter>
-#include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPushButton>
 #include <QScreen>
-#include <QScrollBar>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableView>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace leadkeeper::ui {
@@ -42,14 +35,6 @@ bool isLoopback(const QString &address)
     if (host.startsWith(QLatin1Char('[')))
         host = host.mid(1, host.size() - 2);
     return QHostAddress(host).isLoopback();
-}
-
-QLabel *plainLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText); // engine and lead text is data, never markup
-    return label;
 }
 
 constexpr auto kBannerStyle = "QLabel { background: #b91c1c; color: white; font-weight: bold;"
@@ -88,7 +73,8 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
     splitter->setSizes({m_sidebar->minimumWidth(), width()});
     splitter->setCollapsible(0, false);
     setCentralWidget(splitter);
-    buildEmptyState();
+    m_emptyPage = new EmptyLogPage(m_pages);
+    m_pages->addWidget(m_emptyPage);
     buildTable();
     buildStatusBar();
 
@@ -100,8 +86,6 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
                 showLastWebhook(receivedAtMs);
             });
     connect(m_model, &LeadLogModel::refreshed, this, &MainWindow::showRefreshResult);
-    connect(m_model, &LeadLogModel::rowsInserted, this,
-            [this](const QModelIndex &, int first, int last) { keepRowsInView(first, last); });
     connect(m_model, &LeadLogModel::rowsInserted, this, &MainWindow::showLeadCount);
     connect(m_model, &LeadLogModel::rowsRemoved, this, &MainWindow::showLeadCount);
     connect(m_model, &LeadLogModel::modelReset, this, &MainWindow::showLeadCount);
@@ -128,7 +112,7 @@ MainWindow::MainWindow(LeadLogModel *model, ListenerThread *listener, QWidget *p
         showListening(m_listener->address());
     } else {
         m_listenerStatus->setText(tr("Starting the webhook listener…"));
-        m_emptyHint->setText(tr("Starting the webhook listener…"));
+        m_emptyPage->showStarting();
     }
     showLastWebhook(m_model->lastWebhookAt());
     showRefreshResult(m_model->lastError().isEmpty());
@@ -171,66 +155,10 @@ void MainWindow::buildTable()
     auto *layout = new QVBoxLayout(page);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    m_table = new QTableView(page);
-    m_table->setObjectName(QStringLiteral("leadTable"));
-    m_table->setModel(m_model);
-    m_table->setItemDelegateForColumn(LeadLogModel::StatusColumn, new LeadStatusDelegate(m_table));
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    // Sorting happens in SQL, on the columns that have an index (LeadLogModel::sort()).
-    m_table->horizontalHeader()->setSortIndicator(LeadLogModel::ReceivedColumn, Qt::DescendingOrder);
-    m_table->setSortingEnabled(true);
-    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
-            &MainWindow::keepSortable);
-    m_table->setWordWrap(false);
-    m_table->setShowGrid(false);
-    m_table->setTextElideMode(Qt::ElideRight);
-    m_table->setVerticalScrollMode(QAbstractItemView::ScrollPerItem);
-
-    // Fixed row heights: sizing rows to their contents costs seconds on big tables.
-    QHeaderView *rows = m_table->verticalHeader();
-    rows->setSectionResizeMode(QHeaderView::Fixed);
-    rows->setDefaultSectionSize(fontMetrics().height() + 10);
-    rows->hide();
-
-    QHeaderView *columns = m_table->horizontalHeader();
-    columns->setHighlightSections(false);
-    columns->setSectionsMovable(true);
-    columns->setStretchLastSection(true);
-    columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    // What staff read first stays in view on a laptop screen: when, how it went, and why it failed;
-    // the Meta ids and the details follow.
-    const QList<int> order = {
-        LeadLogModel::ReceivedColumn, LeadLogModel::StatusColumn,   LeadLogModel::NameColumn,
-        LeadLogModel::PhoneColumn,    LeadLogModel::ErrorColumn,    LeadLogModel::PageColumn,
-        LeadLogModel::FormColumn,     LeadLogModel::CreatedColumn,  LeadLogModel::PlatformColumn,
-        LeadLogModel::OrganicColumn,  LeadLogModel::SourceColumn};
-    for (int visual = 0; visual < order.size(); ++visual)
-        columns->moveSection(columns->visualIndex(order.at(visual)), visual);
-
-    // Widths from typical contents rather than ResizeToContents, which measures every row.
-    const QFontMetrics fm = m_table->fontMetrics();
-    const int padding = 24; // room for the sort arrow
-    auto widthFor = [&](const QString &sample) { return fm.horizontalAdvance(sample) + padding; };
-    const QString time = QStringLiteral("2025-12-31 23:59:59");
-    columns->resizeSection(LeadLogModel::ReceivedColumn, widthFor(time));
-    columns->resizeSection(LeadLogModel::CreatedColumn, widthFor(time));
-    columns->resizeSection(LeadLogModel::StatusColumn,
-                           widthFor(QStringLiteral("Unconfigured")) + 24);
-    columns->resizeSection(LeadLogModel::NameColumn, widthFor(QStringLiteral("Maximilian Mustermann")));
-    columns->resizeSection(LeadLogModel::PhoneColumn, widthFor(QStringLiteral("+49 1511 2345678")));
-    columns->resizeSection(LeadLogModel::ErrorColumn, fm.averageCharWidth() * 48);
-    columns->resizeSection(LeadLogModel::PageColumn, widthFor(QStringLiteral("Acme Roofing Berlin")));
-    columns->resizeSection(LeadLogModel::FormColumn, widthFor(QStringLiteral("Spring offer 2025")));
-    columns->resizeSection(LeadLogModel::SourceColumn, widthFor(QStringLiteral("Webhook")));
-    columns->resizeSection(LeadLogModel::PlatformColumn, widthFor(QStringLiteral("Instagram")));
-    columns->resizeSection(LeadLogModel::OrganicColumn, widthFor(QStringLiteral("Organic")));
-    columns->setMinimumSectionSize(fm.horizontalAdvance(QStringLiteral("Ad")) + padding);
+    m_table = new LeadTableView(m_model, page);
 
     // Filters that match nothing: say so over the empty grid, with the way out.
-    m_noMatch = plainLabel(QStringLiteral("noMatch"), page);
+    m_noMatch = namedLabel(QStringLiteral("noMatch"), page);
     m_noMatch->setText(tr("No leads match these filters. Choose “All leads” or Clear filters."));
     m_noMatch->setAlignment(Qt::AlignCenter);
     m_noMatch->setContentsMargins(8, 16, 8, 16);
@@ -240,7 +168,7 @@ void MainWindow::buildTable()
     layout->addWidget(m_table, 1);
 
     // The full story of the selected lead: the error column is cut to one short line.
-    m_selectedLead = plainLabel(QStringLiteral("selectedLead"), page);
+    m_selectedLead = namedLabel(QStringLiteral("selectedLead"), page);
     m_selectedLead->setWordWrap(true);
     m_selectedLead->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_selectedLead->setContentsMargins(8, 6, 8, 6);
@@ -256,109 +184,38 @@ void MainWindow::buildTable()
     m_pages->addWidget(page);
 }
 
-void MainWindow::buildEmptyState()
-{
-    auto *page = new QWidget(m_pages);
-    // A column of readable width in the middle of the page; its labels wrap inside it.
-    auto *column = new QWidget(page);
-    column->setFixedWidth(fontMetrics().averageCharWidth() * 84);
-    auto *rows = new QHBoxLayout;
-    rows->addStretch(1);
-    rows->addWidget(column);
-    rows->addStretch(1);
-    auto *outer = new QVBoxLayout(page);
-    outer->addStretch(2);
-    outer->addLayout(rows);
-    outer->addStretch(3);
-    auto *layout = new QVBoxLayout(column);
-
-    auto *title = plainLabel(QStringLiteral("emptyHintTitle"), column);
-    title->setText(tr("No leads yet."));
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-    title->setAlignment(Qt::AlignCenter);
-    layout->addWidget(title);
-    layout->addSpacing(fontMetrics().height() / 2);
-
-    m_emptyHint = plainLabel(QStringLiteral("emptyHint"), column);
-    m_emptyHint->setAlignment(Qt::AlignCenter);
-    m_emptyHint->setWordWrap(true);
-    m_emptyHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont hintFont = m_emptyHint->font();
-    hintFont.setPointSizeF(hintFont.pointSizeF() * 1.15);
-    m_emptyHint->setFont(hintFont);
-    layout->addWidget(m_emptyHint);
-    layout->addSpacing(fontMetrics().height());
-
-    // The address goes into Meta's App Dashboard: one click instead of a careful selection.
-    m_copyAddress = new QPushButton(tr("Copy webhook address"), column);
-    m_copyAddress->setObjectName(QStringLiteral("copyAddress"));
-    m_copyAddress->hide();
-    connect(m_copyAddress, &QPushButton::clicked, this, [this] {
-        QGuiApplication::clipboard()->setText(m_webhookUrl);
-        m_copyAddress->setText(tr("Address copied"));
-        QTimer::singleShot(2000, m_copyAddress, [button = m_copyAddress] {
-            button->setText(tr("Copy webhook address"));
-        });
-    });
-    layout->addWidget(m_copyAddress, 0, Qt::AlignHCenter);
-    layout->addSpacing(fontMetrics().height());
-
-    m_emptyNote = plainLabel(QStringLiteral("emptyNote"), column);
-    m_emptyNote->setAlignment(Qt::AlignCenter);
-    m_emptyNote->setWordWrap(true);
-    m_emptyNote->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(m_emptyNote);
-
-    m_pages->addWidget(page);
-}
-
 void MainWindow::buildStatusBar()
 {
     // Permanent widgets: a transient status message never hides whether leads can arrive.
-    m_listenerStatus = plainLabel(QStringLiteral("listenerStatus"), statusBar());
+    m_listenerStatus = namedLabel(QStringLiteral("listenerStatus"), statusBar());
     m_listenerStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addPermanentWidget(m_listenerStatus, 1);
 
-    m_storeStatus = plainLabel(QStringLiteral("storeStatus"), statusBar());
+    m_storeStatus = namedLabel(QStringLiteral("storeStatus"), statusBar());
     m_storeStatus->setStyleSheet(QLatin1String(kBannerStyle));
     m_storeStatus->hide();
     statusBar()->addPermanentWidget(m_storeStatus);
 
-    m_leadCount = plainLabel(QStringLiteral("leadCount"), statusBar());
+    m_leadCount = namedLabel(QStringLiteral("leadCount"), statusBar());
     statusBar()->addPermanentWidget(m_leadCount);
 
-    m_lastWebhook = plainLabel(QStringLiteral("lastWebhookStatus"), statusBar());
+    m_lastWebhook = namedLabel(QStringLiteral("lastWebhookStatus"), statusBar());
     statusBar()->addPermanentWidget(m_lastWebhook);
 }
 
 void MainWindow::showListening(const QString &address)
 {
     const QString url = webhookUrl(address);
-    m_webhookUrl = url;
-    m_copyAddress->show();
     m_listenerStatus->setStyleSheet(QString());
     m_listenerStatus->setText(tr("Listening on %1").arg(url));
-    m_emptyHint->setText(tr("Point Meta's webhook at %1").arg(url));
-    QString note = tr("New leads appear here the moment they arrive.");
-    if (isLoopback(address))
-        note += tr("\n\nThis address works only on this computer. Meta reaches it through a "
-                   "public HTTPS address that forwards to it: ask whoever set up Leadkeeper.");
-    m_emptyNote->setText(note);
+    m_emptyPage->showListening(url, isLoopback(address));
 }
 
 void MainWindow::showListenerFailed(const QString &reason)
 {
-    m_webhookUrl.clear();
-    m_copyAddress->hide();
     m_listenerStatus->setStyleSheet(QLatin1String(kBannerStyle));
     m_listenerStatus->setText(tr("Not receiving webhooks: %1").arg(reason));
-    m_emptyHint->setText(
-        tr("Leads from Meta cannot arrive at this computer right now.\n%1").arg(reason));
-    m_emptyNote->setText(tr("Leads stored by another Leadkeeper on the same database still "
-                            "appear here."));
+    m_emptyPage->showListenerFailed(reason);
 }
 
 void MainWindow::showLastWebhook(std::optional<qint64> receivedAtMs)
@@ -457,37 +314,6 @@ void MainWindow::saveView()
     if (const auto status = m_sidebar->currentStatus())
         spec.insert(QStringLiteral("statuses"), QStringList{statusKey(*status)});
     m_views->saveView(name, spec);
-}
-
-void MainWindow::keepSortable(int column)
-{
-    // Columns without an index cannot be sorted quickly on a big log: put the arrow back.
-    if (LeadLogModel::sortKeyForColumn(column))
-        return;
-    const DeskSort sort = m_model->sortOrder();
-    int sortColumn = LeadLogModel::ReceivedColumn;
-    for (int c = 0; c < LeadLogModel::ColumnCount; ++c) {
-        if (LeadLogModel::sortKeyForColumn(c) == sort.key)
-            sortColumn = c;
-    }
-    const QSignalBlocker blocker(m_table->horizontalHeader());
-    m_table->horizontalHeader()->setSortIndicator(
-        sortColumn, sort.descending ? Qt::DescendingOrder : Qt::AscendingOrder);
-    m_table->horizontalHeader()->viewport()->update();
-}
-
-void MainWindow::keepRowsInView(int first, int last)
-{
-    // Per-item scrolling: the value is the top visible row. At the very top the user is watching
-    // for new leads, so let them push the rest down; further down, keep the same rows in view.
-    QScrollBar *bar = m_table->verticalScrollBar();
-    const int top = bar->value();
-    if (top == 0 || first > top)
-        return;
-    const int count = last - first + 1;
-    // The view recomputes the range later in this event-loop turn; grow it now so the value fits.
-    bar->setMaximum(bar->maximum() + count);
-    bar->setValue(top + count);
 }
 
 } // namespace leadkeeper::ui

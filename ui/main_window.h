@@ -6,7 +6,6 @@
 #include <optional>
 
 class QLabel;
-class QPushButton;
 class QModelIndex;
 class QSplitter;
 class QStackedWidget;
@@ -23,6 +22,7 @@ struct DeskFilter;
 
 namespace leadkeeper::ui {
 
+class EmptyLogPage;
 class FilterBar;
 class StatusSidebar;
 
@@ -65,12 +65,10 @@ Q_SIGNALS:
 
 private:
     void buildTable();
-    void buildEmptyState();
     void buildStatusBar();
     void applyFilters();
     void applyView(const QVariantMap &spec);
     void saveView();
-    void keepSortable(int column);
 
     void showListening(const QString &address);
     void showListenerFailed(const QString &reason);
@@ -78,7 +76,6 @@ private:
     void showRefreshResult(bool ok);
     void showLeadCount();
     void showSelectedLead();
-    void keepRowsInView(int first, int last);
 
     LeadLogModel *m_model;
     ListenerThread *m_listener;
@@ -87,9 +84,7 @@ private:
     QVBoxLayout *m_rightLayout = nullptr;
     bool m_hasDetailPane = false;
     QTableView *m_table = nullptr;
-    QLabel *m_emptyHint = nullptr;
-    QLabel *m_emptyNote = nullptr;
-    QPushButton *m_copyAddress = nullptr;
+    EmptyLogPage *m_emptyPage = nullptr;
     QLabel *m_leadCount = nullptr;
     QLabel *m_listenerStatus = nullptr;
     QLabel *m_lastWebhook = nullptr;
@@ -100,7 +95,6 @@ private:
     SavedViewModel *m_views = nullptr;
     FilterBar *m_filterBar = nullptr;
     StatusSidebar *m_sidebar = nullptr;
-    QString m_webhookUrl;
     std::optional<qint64> m_lastWebhookMs;
 };
 

@@ -8,6 +8,9 @@
 
 #include <QAction>
 #include <QFutureWatcher>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QWidget>
 #include <QtConcurrent>
 
@@ -172,11 +175,18 @@ void ReprocessController::processMatching()
 {
     if (!m_processMatching->isEnabled() || !m_matching)
         return;
-    processSelection(*m_matching, m_matchingDescription.isEmpty() ? tr("the leads the filter shows")
-                                                                  : m_matchingDescription);
+    resolve(*m_matching,
+            m_matchingDescription.isEmpty() ? tr("the leads the filter shows") : m_matchingDescription,
+            true);
 }
 
 void ReprocessController::processSelection(const ReprocessSelection &selection, const QString &what)
+{
+    resolve(selection, what, false);
+}
+
+void ReprocessController::resolve(const ReprocessSelection &selection, const QString &what,
+                                  bool confirm)
 {
     if (isBulkRunning())
         return;
@@ -186,11 +196,14 @@ void ReprocessController::processSelection(const ReprocessSelection &selection, 
     Q_EMIT jobResolving(what);
     using Resolved = QPair<QList<qint64>, QString>;
     auto *watcher = new QFutureWatcher<Resolved>(this);
-    connect(watcher, &QFutureWatcher<Resolved>::finished, this, [this, watcher, generation, what] {
+    connect(watcher, &QFutureWatcher<Resolved>::finished, this,
+            [this, watcher, generation, what, confirm] {
         const Resolved r = watcher->result();
         watcher->deleteLater();
         if (generation != m_resolveGeneration) // cancelled while looking
             return;
+        if (confirm && r.second.isEmpty() && !r.first.isEmpty())
+            return confirmBulk(r.first, what); // still resolving until the user answers
         m_resolving = false;
         if (!r.second.isEmpty()) {
             Q_EMIT message(tr("The leads to process cannot be found: %1").arg(r.second), true);
@@ -207,6 +220,42 @@ void ReprocessController::processSelection(const ReprocessSelection &selection, 
         QList<qint64> ids = ReprocessJob::resolve(path, selection, &error);
         return Resolved(ids, error);
     }));
+}
+
+void ReprocessController::confirmBulk(QList<qint64> ids, const QString &what)
+{
+    // Still "resolving" while the question is open: no second bulk job can start meanwhile, and
+    // the job bar's Cancel closes the question.
+    const int n = int(ids.size());
+    const QString count = QLocale().toString(n);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Process all matching"),
+                                n == 1 ? tr("Process 1 lead again?")
+                                       : tr("Process %1 leads again?").arg(count),
+                                QMessageBox::Cancel, m_dialogParent);
+    box->setTextFormat(Qt::PlainText); // the filter holds what the user typed: data, not markup
+    QString text = box->text() + QStringLiteral("\n\n");
+    if (!m_matchingDescription.isEmpty())
+        text += tr("The filter shows %1.").arg(m_matchingDescription) + QStringLiteral("\n\n");
+    box->setText(text + tr("Pending leads (being processed now) and Processed leads are left as "
+                           "they are. The leads are processed in the background; you can cancel."));
+    QPushButton *go = box->addButton(n == 1 ? tr("Process 1 lead") : tr("Process %1 leads").arg(count),
+                                     QMessageBox::AcceptRole);
+    box->setDefaultButton(go);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_confirmation = box;
+    const quint64 generation = m_resolveGeneration;
+    connect(box, &QMessageBox::finished, this, [this, box, go, generation, ids, what] {
+        if (generation != m_resolveGeneration) // cancelled from the job bar meanwhile
+            return;
+        m_confirmation = nullptr;
+        if (box->clickedButton() == go) {
+            m_resolving = false;
+            startBulk(ids, what);
+        } else {
+            cancelJob();
+        }
+    });
+    box->open();
 }
 
 void ReprocessController::startBulk(QList<qint64> ids, const QString &what)
@@ -234,6 +283,8 @@ void ReprocessController::cancelJob()
 {
     if (m_resolving) {
         ++m_resolveGeneration;
+        if (m_confirmation)
+            m_confirmation->close();
         m_resolving = false;
         ReprocessSummary none;
         none.cancelled = true;

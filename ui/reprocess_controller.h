@@ -5,6 +5,7 @@
 #include "loss_dialog.h"
 #include "processing/reprocess_job.h"
 
+#include <QMessageBox>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -33,7 +34,8 @@ namespace leadkeeper::ui {
  * - Rules come from the engine: an action is enabled only when ProcessingStore allows it for the
  *   lead shown by the LeadDetail presenter (canReprocess; Loss needs a reason; Restore only Loss).
  * - One bulk job at a time, with progress at most every 100 ms, cancel, and a summary
- *   (jobStarted / jobProgress / jobFinished; JobProgressWidget shows them). A single "Process
+ *   (jobStarted / jobProgress / jobFinished; JobProgressWidget shows them). Process all matching
+ *   starts only once the user confirmed the number of leads it found and the filter in words. A single "Process
  *   again" may run beside it.
  * - After every write or processing of the lead shown, the presenter reloads it, and leadChanged()
  *   tells the window to refresh its table.
@@ -59,20 +61,23 @@ public:
 
     /// The leads selected in the table (multi-selection), for Process selected.
     void setSelectedLeadgenIds(const QStringList &leadgenIds);
-    /// What the table's filter matches, for Process all matching (nullopt: the filter cannot be
-    /// expressed as a ReprocessSelection, the action is disabled). `description` names it in the
-    /// job's title ("Error leads of Acme Roofing").
+    /// What the table's filter matches, for Process all matching (nullopt: nothing to offer, the
+    /// action is disabled). `description` names it in words, in the confirmation and the job's
+    /// title ("Error leads matching “mustermann”, of page Acme Roofing").
     void setMatchingSelection(const std::optional<ReprocessSelection> &selection,
                               const QString &description = {});
 
     bool isBulkRunning() const { return m_bulk || m_resolving; }
     /// The dialog open now, if any (tests click through them).
+    QMessageBox *confirmation() const { return m_confirmation; }
     LossDialog *lossDialog() const { return m_lossDialog; }
     CorrectionDialog *correctionDialog() const { return m_correctionDialog; }
 
 public Q_SLOTS:
     void processAgain();
     void processSelected();
+    /// Finds the leads the filter matches, asks the user to confirm how many will be processed
+    /// (and which, in words), then processes them as one bulk job.
     void processMatching();
     /// Resolves `selection` off the GUI thread, then processes it as one bulk job.
     void processSelection(const leadkeeper::ReprocessSelection &selection, const QString &what);
@@ -93,6 +98,8 @@ Q_SIGNALS:
 
 private:
     void updateActions();
+    void resolve(const ReprocessSelection &selection, const QString &what, bool confirm);
+    void confirmBulk(QList<qint64> ids, const QString &what);
     void startBulk(QList<qint64> ids, const QString &what);
     void processEntry(qint64 entryId, const QString &leadgenId);
     /// Runs `write` (given a fresh ProcessingStore's connection) on a worker thread; `done` gets
@@ -118,6 +125,7 @@ private:
     quint64 m_resolveGeneration = 0;
     QSet<qint64> m_singles; ///< entries of single "Process again" jobs in hand
     int m_writes = 0;       ///< store writes in flight
+    QPointer<QMessageBox> m_confirmation;
     QPointer<LossDialog> m_lossDialog;
     QPointer<CorrectionDialog> m_correctionDialog;
 };

@@ -43,6 +43,10 @@ QList<qint64> ReprocessJob::resolve(const QString &databasePath, const Reprocess
     auto db = Database::open(databasePath, error);
     if (!db)
         return {};
+    if (selection.filter) {
+        LeadLogQuery query(db->sql());
+        return query.reprocessableIds(*selection.filter, error).value_or(QList<qint64>{});
+    }
     ProcessingStore store(db->sql());
     return store.reprocessable(selection.statuses, selection.pageId, selection.formId,
                                selection.leadgenIds, error);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "lead_processor.h"
+#include "store/lead_log_query.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -17,6 +18,9 @@ struct ReprocessSelection
     QString pageId;
     QString formId;
     QStringList leadgenIds;
+    /// The desk's filter ("Process all matching"): when set, it alone says which leads, exactly
+    /// as the lead list shows them (LeadLogQuery::reprocessableIds), and the fields above are unused.
+    std::optional<DeskFilter> filter;
 };
 
 /// What a reprocess did, by resulting status.

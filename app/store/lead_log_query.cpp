@@ -1,135 +1,13 @@
 #include "lead_log_query.h"
 
-#include <QSqlError>
+#include "desk_sql.h"
+#include "processing_store.h"
+
 #include <QSqlQuery>
-#include <QStringList>
 
 namespace leadkeeper {
 
-namespace {
-
-// The key of each order, in the columns of its index (migrations 001 and 002); id breaks ties.
-QStringList keyColumns(DeskSortKey key, const QString &prefix = {})
-{
-    switch (key) {
-    case DeskSortKey::Received:
-        return {prefix + QLatin1String("received_at"), prefix + QLatin1String("id")};
-    case DeskSortKey::Created:
-        return {QStringLiteral("IFNULL(%1created_at, 0)").arg(prefix), prefix + QLatin1String("id")};
-    case DeskSortKey::Status:
-        return {prefix + QLatin1String("status"), prefix + QLatin1String("received_at"),
-                prefix + QLatin1String("id")};
-    case DeskSortKey::Name:
-        return {prefix + QLatin1String("display_name"), prefix + QLatin1String("id")};
-    }
-    return {};
-}
-
-QString orderBy(const QStringList &columns, bool descending)
-{
-    QStringList parts;
-    for (const QString &c : columns)
-        parts << c + (descending ? QLatin1String(" DESC") : QLatin1String(" ASC"));
-    return parts.join(QStringLiteral(", "));
-}
-
-QString placeholders(qsizetype n)
-{
-    QStringList marks;
-    for (qsizetype i = 0; i < n; ++i)
-        marks << QStringLiteral("?");
-    return marks.join(QStringLiteral(", "));
-}
-
-// Rows after `key` in an order running `descending`: the row-value comparison says which rows,
-// the bound on the first column lets SQLite seek the index instead of scanning from its end.
-void addKeyCondition(QStringList &where, QVariantList &binds, const QStringList &columns,
-                     const QVariantList &key, bool descending, bool inclusive)
-{
-    const QString op = QLatin1String(descending ? "<" : ">") + QLatin1String(inclusive ? "=" : "");
-    where << QStringLiteral("%1 %2= ?").arg(columns.first(), QLatin1String(descending ? "<" : ">"));
-    binds << key.first();
-    where << QStringLiteral("(%1) %2 (%3)")
-                 .arg(columns.join(QStringLiteral(", ")), op, placeholders(columns.size()));
-    binds << key;
-}
-
-void addFilter(QStringList &where, QVariantList &binds, const DeskFilter &f)
-{
-    if (f.statuses.size() == 1) {
-        where << QStringLiteral("status = ?");
-        binds << statusKey(f.statuses.first());
-    } else if (!f.statuses.isEmpty()) {
-        where << QStringLiteral("status IN (%1)").arg(placeholders(f.statuses.size()));
-        for (LeadStatus s : f.statuses)
-            binds << statusKey(s);
-    }
-    if (f.source) {
-        where << QStringLiteral("source = ?");
-        binds << sourceKey(*f.source);
-    }
-    if (!f.platform.isEmpty()) {
-        where << QStringLiteral("platform = ?");
-        binds << f.platform;
-    }
-    if (!f.pageId.isEmpty()) {
-        where << QStringLiteral("page_id = ?");
-        binds << f.pageId;
-    }
-    if (!f.formId.isEmpty()) {
-        where << QStringLiteral("form_id = ?");
-        binds << f.formId;
-    }
-    if (f.organic) {
-        where << QStringLiteral("organic = ?");
-        binds << (*f.organic ? 1 : 0);
-    }
-    if (f.receivedFromMs) {
-        where << QStringLiteral("received_at >= ?");
-        binds << *f.receivedFromMs;
-    }
-    if (f.receivedToMs) {
-        where << QStringLiteral("received_at < ?");
-        binds << *f.receivedToMs;
-    }
-    if (f.createdFromMs) {
-        where << QStringLiteral("IFNULL(created_at, 0) >= ?");
-        binds << *f.createdFromMs;
-    }
-    if (f.createdToMs) {
-        where << QStringLiteral("IFNULL(created_at, 0) < ? AND created_at IS NOT NULL");
-        binds << *f.createdToMs;
-    }
-    const QString match = LeadLogQuery::ftsQuery(f.text);
-    if (!match.isEmpty()) {
-        where << QStringLiteral(
-            "id IN (SELECT rowid FROM lead_log_fts WHERE lead_log_fts MATCH ?)");
-        binds << match;
-    }
-}
-
-QString whereSql(const QStringList &where)
-{
-    return where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-}
-
-bool run(QSqlQuery &q, const QString &sql, const QVariantList &binds, QString *error)
-{
-    q.setForwardOnly(true);
-    if (!q.prepare(sql)) {
-        *error = QStringLiteral("The lead log cannot be read: %1").arg(q.lastError().text());
-        return false;
-    }
-    for (const QVariant &b : binds)
-        q.addBindValue(b);
-    if (!q.exec()) {
-        *error = QStringLiteral("The lead log cannot be read: %1").arg(q.lastError().text());
-        return false;
-    }
-    return true;
-}
-
-} // namespace
+using namespace desk_sql;
 
 bool DeskFilter::isCountedByStatus() const
 {
@@ -138,7 +16,19 @@ bool DeskFilter::isCountedByStatus() const
            LeadLogQuery::ftsQuery(text).isEmpty();
 }
 
+// What a read reads from: a table (the log or its match set), the columns of its key in the
+// order's index (the id last), and the conditions of the filter on that table.
+struct LeadLogQuery::Source
+{
+    QString table;
+    QStringList key;
+    QStringList where;
+    QVariantList binds;
+};
+
 LeadLogQuery::LeadLogQuery(QSqlDatabase db) : m_db(std::move(db)) {}
+
+LeadLogQuery::~LeadLogQuery() = default;
 
 QString LeadLogQuery::ftsQuery(const QString &text)
 {
@@ -175,31 +65,36 @@ std::optional<QList<DeskRow>> LeadLogQuery::rows(const DeskFilter &filter, const
                                                  const Start &start, qint64 offset, int limit,
                                                  bool fromEnd, QString *error)
 {
+    auto src = source(filter, sort, error);
+    if (!src)
+        return std::nullopt;
     const bool descending = sort.descending != fromEnd;
-    const QStringList inner = keyColumns(sort.key);
-    QStringList where;
-    QVariantList binds;
-    addFilter(where, binds, filter);
     if (start.key)
-        addKeyCondition(where, binds, inner, *start.key, descending, start.inclusive);
-    binds << limit << qMax<qint64>(0, offset);
+        addKeyCondition(src->where, src->binds, src->key, *start.key, descending, start.inclusive);
+    src->binds << limit << qMax<qint64>(0, offset);
 
-    // The page is chosen in the index alone (a covering scan makes OFFSET cheap), then joined.
-    const QStringList outer = keyColumns(sort.key, QStringLiteral("l."));
+    // The page is chosen in the index alone (a covering scan makes OFFSET cheap), then joined;
+    // its key comes from where it was chosen (the match set's key may be older than the row).
+    const QStringList aliases = matchColumns(src->key.size());
+    QStringList selected;
+    for (qsizetype c = 0; c < aliases.size(); ++c)
+        selected << QStringLiteral("%1 AS %2").arg(src->key.at(c), aliases.at(c));
+    const QStringList outer = matchColumns(src->key.size(), QStringLiteral("k."));
     const QString sql =
         QStringLiteral(
             "SELECT l.id, l.leadgen_id, l.received_at, l.created_at, l.status, l.display_name, "
             "l.display_phone, l.display_email, l.page_id, pc.name, l.form_id, fm.form_name, "
             "l.source, l.platform, l.organic, l.error_message, l.deliveries, l.updated_at, %1 "
-            "FROM (SELECT id FROM lead_log%2 ORDER BY %3 LIMIT ? OFFSET ?) AS k "
-            "JOIN lead_log l ON l.id = k.id "
+            "FROM (SELECT %2 FROM %3%4 ORDER BY %5 LIMIT ? OFFSET ?) AS k "
+            "JOIN lead_log l ON l.id = %6 "
             "LEFT JOIN page_configs pc ON pc.page_id = l.page_id "
             "LEFT JOIN form_mappings fm ON fm.page_config_id = pc.id AND fm.form_id = l.form_id "
-            "ORDER BY %4")
-            .arg(outer.join(QStringLiteral(", ")), whereSql(where), orderBy(inner, descending),
+            "ORDER BY %7")
+            .arg(outer.join(QStringLiteral(", ")), selected.join(QStringLiteral(", ")), src->table,
+                 whereSql(src->where), orderBy(src->key, descending), outer.last(),
                  orderBy(outer, sort.descending));
     QSqlQuery q(m_db);
-    if (!run(q, sql, binds, error))
+    if (!run(q, sql, src->binds, error))
         return std::nullopt;
     QList<DeskRow> rows;
     while (q.next()) {
@@ -234,36 +129,31 @@ std::optional<LeadLogQuery::Step> LeadLogQuery::stepFrom(const DeskFilter &filte
                                                          const DeskSort &sort, const Start &start,
                                                          qint64 step, QString *error)
 {
-    const QStringList columns = keyColumns(sort.key);
-    QStringList where;
-    QVariantList binds;
-    addFilter(where, binds, filter);
+    auto src = source(filter, sort, error);
+    if (!src)
+        return std::nullopt;
     if (start.key)
-        addKeyCondition(where, binds, columns, *start.key, sort.descending, start.inclusive);
+        addKeyCondition(src->where, src->binds, src->key, *start.key, sort.descending,
+                        start.inclusive);
     QSqlQuery q(m_db);
-    QVariantList keyBinds = binds;
-    keyBinds << step;
     if (!run(q,
-             QStringLiteral("SELECT %1 FROM lead_log%2 ORDER BY %3 LIMIT 1 OFFSET ?")
-                 .arg(columns.join(QStringLiteral(", ")), whereSql(where),
-                      orderBy(columns, sort.descending)),
-             keyBinds, error))
+             QStringLiteral("SELECT %1 FROM %2%3 ORDER BY %4 LIMIT 1 OFFSET ?")
+                 .arg(src->key.join(QStringLiteral(", ")), src->table, whereSql(src->where),
+                      orderBy(src->key, sort.descending)),
+             src->binds + QVariantList{step}, error))
         return std::nullopt;
     Step result;
     if (q.next()) {
         QVariantList key;
-        for (qsizetype c = 0; c < columns.size(); ++c)
+        for (qsizetype c = 0; c < src->key.size(); ++c)
             key << q.value(int(c));
         result.key = key;
         return result;
     }
-    binds << step;
-    if (!run(q, QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM lead_log%1 LIMIT ?)")
-                    .arg(whereSql(where)),
-             binds, error) ||
-        !q.next())
+    const auto after = countAtMost(q, src->table, src->where, src->binds, step, error);
+    if (!after)
         return std::nullopt;
-    result.rowsAfter = q.value(0).toLongLong();
+    result.rowsAfter = *after;
     return result;
 }
 
@@ -271,22 +161,27 @@ std::optional<qint64> LeadLogQuery::countBefore(const DeskFilter &filter, const 
                                                 const QVariantList &key, qint64 limit,
                                                 QString *error)
 {
-    QStringList where;
-    QVariantList binds;
-    addFilter(where, binds, filter);
-    addKeyCondition(where, binds, keyColumns(sort.key), key, !sort.descending, false);
-    binds << limit;
-    QSqlQuery q(m_db);
-    if (!run(q, QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM lead_log%1 LIMIT ?)")
-                    .arg(whereSql(where)),
-             binds, error) ||
-        !q.next())
+    auto src = source(filter, sort, error);
+    if (!src)
         return std::nullopt;
-    return q.value(0).toLongLong();
+    addKeyCondition(src->where, src->binds, src->key, key, !sort.descending, false);
+    QSqlQuery q(m_db);
+    return countAtMost(q, src->table, src->where, src->binds, limit, error);
 }
 
-std::optional<qint64> LeadLogQuery::countedTotal(const DeskFilter &filter, QString *error)
+bool LeadLogQuery::usesMatchSet(const DeskFilter &filter)
 {
+    return !ftsQuery(filter.text).isEmpty();
+}
+
+std::optional<qint64> LeadLogQuery::knownTotal(const DeskFilter &filter, const DeskSort &sort,
+                                               QString *error)
+{
+    if (usesMatchSet(filter)) {
+        if (!source(filter, sort, error) || !hasCompleteMatches(filter, sort))
+            return std::nullopt;
+        return m_matches->count;
+    }
     if (!filter.isCountedByStatus())
         return std::nullopt;
     QStringList where;
@@ -298,6 +193,103 @@ std::optional<qint64> LeadLogQuery::countedTotal(const DeskFilter &filter, QStri
         !q.next())
         return std::nullopt;
     return q.value(0).toLongLong();
+}
+
+bool LeadLogQuery::prepareMatches(const DeskFilter &filter, const DeskSort &sort, bool complete,
+                                  QString *error)
+{
+    if (!usesMatchSet(filter))
+        return true;
+    m_matches.reset();
+    // FTS5 hands the ids over in rowid order: the table grows at its end.
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("DROP TABLE IF EXISTS temp.desk_matches"), {}, error) ||
+        !run(q, QStringLiteral("DROP TABLE IF EXISTS temp.desk_match_ids"), {}, error) ||
+        !run(q, QStringLiteral("CREATE TEMP TABLE desk_match_ids (id INTEGER PRIMARY KEY)"), {},
+             error) ||
+        !run(q,
+             QStringLiteral("INSERT INTO temp.desk_match_ids SELECT rowid FROM lead_log_fts "
+                            "WHERE lead_log_fts MATCH ?"),
+             {ftsQuery(filter.text)}, error))
+        return false;
+    m_matches = MatchSet{filter, q.numRowsAffected(), std::nullopt, 0};
+    if (!complete && m_matches->textMatches > kEagerKeys)
+        return true;
+    return completeMatches(filter, sort, error);
+}
+
+bool LeadLogQuery::completeMatches(const DeskFilter &filter, const DeskSort &sort, QString *error)
+{
+    if (!usesMatchSet(filter) || hasCompleteMatches(filter, sort))
+        return true;
+    if (!m_matches || m_matches->filter != filter)
+        return prepareMatches(filter, sort, true, error);
+    const QStringList key = keyColumns(sort.key);
+    const QStringList columns = matchColumns(key.size());
+    QStringList where;
+    QVariantList binds;
+    addFilter(where, binds, filter, TextMatch::MatchIds);
+    // One lookup per text match (the key is in the entry), inserted in key order.
+    QSqlQuery q(m_db);
+    if (!run(q, QStringLiteral("DROP TABLE IF EXISTS temp.desk_matches"), {}, error) ||
+        !run(q,
+             QStringLiteral("CREATE TEMP TABLE desk_matches (%1, PRIMARY KEY (%1)) WITHOUT ROWID")
+                 .arg(columns.join(QStringLiteral(", "))),
+             {}, error) ||
+        !run(q,
+             QStringLiteral("INSERT INTO temp.desk_matches SELECT %1 FROM lead_log%2 ORDER BY %3")
+                 .arg(key.join(QStringLiteral(", ")), whereSql(where), orderBy(key, false)),
+             binds, error))
+        return false;
+    m_matches->keysSort = sort;
+    m_matches->count = q.numRowsAffected();
+    return true;
+}
+
+bool LeadLogQuery::hasCompleteMatches(const DeskFilter &filter, const DeskSort &sort) const
+{
+    return m_matches && m_matches->filter == filter && m_matches->keysSort == sort;
+}
+
+std::optional<LeadLogQuery::Source> LeadLogQuery::source(const DeskFilter &filter,
+                                                         const DeskSort &sort, QString *error)
+{
+    const QStringList key = keyColumns(sort.key);
+    Source src{QStringLiteral("lead_log"), key, {}, {}};
+    if (!usesMatchSet(filter)) {
+        addFilter(src.where, src.binds, filter);
+        return src;
+    }
+    if ((!m_matches || m_matches->filter != filter) && !prepareMatches(filter, sort, false, error))
+        return std::nullopt;
+    if (hasCompleteMatches(filter, sort))
+        return Source{QStringLiteral("temp.desk_matches"), matchColumns(key.size()), {}, {}};
+    addFilter(src.where, src.binds, filter, TextMatch::ProbeMatchIds);
+    return src;
+}
+
+std::optional<QList<qint64>> LeadLogQuery::reprocessableIds(const DeskFilter &filter,
+                                                            QString *error)
+{
+    DeskFilter allowed = filter;
+    allowed.statuses.clear();
+    for (LeadStatus s : kAllStatuses)
+        if (ProcessingStore::canReprocess(s) && (filter.statuses.isEmpty() || filter.statuses.contains(s)))
+            allowed.statuses << s;
+    if (allowed.statuses.isEmpty())
+        return QList<qint64>{};
+    QStringList where;
+    QVariantList binds;
+    addFilter(where, binds, allowed);
+    QSqlQuery q(m_db);
+    if (!run(q,
+             QStringLiteral("SELECT id FROM lead_log%1 ORDER BY received_at, id").arg(whereSql(where)),
+             binds, error))
+        return std::nullopt;
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    return ids;
 }
 
 std::optional<QHash<LeadStatus, qint64>> LeadLogQuery::statusCounts(QString *error)

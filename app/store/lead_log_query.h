@@ -69,7 +69,18 @@ struct DeskSort
 
 /**
  * The desk's read queries over the lead log: filtered, sorted, keyset-paged rows; positions of
- * rows found by stepping through an index; counts from the counters of migration 002.
+ * rows found by stepping through an index; counts from the counters of migration 002; and the
+ * reprocessable entries a filter matches (the bulk job's selection, from the same WHERE builder).
+ *
+ * A text filter reads through a match set in TEMP tables of this connection, made by
+ * prepareMatches() (or the first read of a new filter): FTS5 finds the matching ids in one go,
+ * but ordering the matches afresh for every page costs O(matches). First the ids alone: pages
+ * walk the order's index and look each entry up in them (quick for the first rows of a broad
+ * match). Then, at once for a few matches, else by completeMatches() (the desk's background
+ * walk), the (sort key, id) of every entry matching the whole filter, paged by key: a jump
+ * anywhere costs an index seek, and the count is known. Reads see the entries that matched when
+ * the set was made (their values are read live) until the next prepareMatches(); the set of
+ * another filter replaces it.
  *
  * Every query runs to its end before the call returns (never a half-stepped SELECT holding back
  * WAL checkpoints) and reads at most `limit` rows or one key. Uses the connection it was given, so
@@ -79,6 +90,22 @@ class LeadLogQuery
 {
 public:
     explicit LeadLogQuery(QSqlDatabase db);
+    ~LeadLogQuery();
+    LeadLogQuery(const LeadLogQuery &) = delete;
+    LeadLogQuery &operator=(const LeadLogQuery &) = delete;
+
+    /// True when reads of `filter` go through a match set (it searches text).
+    static bool usesMatchSet(const DeskFilter &filter);
+    /// Text matches up to which prepareMatches() completes the match set at once.
+    static constexpr qint64 kEagerKeys = 10000;
+    /// (Re)makes the match set of `filter` from what is committed now: the ids whose text matches
+    /// (one FTS5 query), and when `complete` or they are few, the keys of the entries matching
+    /// the whole filter in `sort` order. Nothing to do (true) for a filter without text.
+    bool prepareMatches(const DeskFilter &filter, const DeskSort &sort, bool complete,
+                        QString *error);
+    /// Adds the keys to the match set when it has only the ids (one lookup per text match).
+    bool completeMatches(const DeskFilter &filter, const DeskSort &sort, QString *error);
+    bool hasCompleteMatches(const DeskFilter &filter, const DeskSort &sort) const;
 
     /// Where a read starts: after (or at, when inclusive) the row with `key`, or at the first row.
     struct Start
@@ -107,8 +134,10 @@ public:
     std::optional<qint64> countBefore(const DeskFilter &filter, const DeskSort &sort,
                                       const QVariantList &key, qint64 limit, QString *error);
 
-    /// Matching entries from the counters, when the filter allows it (isCountedByStatus()).
-    std::optional<qint64> countedTotal(const DeskFilter &filter, QString *error);
+    /// Matching entries when known without counting rows: from the status counters, or the size
+    /// of a complete match set. nullopt when not known, or on an error (`error` set).
+    std::optional<qint64> knownTotal(const DeskFilter &filter, const DeskSort &sort,
+                                     QString *error);
     std::optional<QHash<LeadStatus, qint64>> statusCounts(QString *error);
     std::optional<qint64> lastReceivedAt(LeadSource source, QString *error);
 
@@ -121,11 +150,28 @@ public:
     std::optional<QList<Choice>> pages(QString *error);
     std::optional<QList<Choice>> forms(QString *error);
 
+    /// The entries matching `filter` that may be reprocessed (DESIGN.md §4: never Pending or
+    /// Processed ones), oldest first: what "Process all matching" processes.
+    std::optional<QList<qint64>> reprocessableIds(const DeskFilter &filter, QString *error);
+
     /// The FTS5 query for what a person typed: each word a quoted prefix phrase, all required.
     static QString ftsQuery(const QString &text);
 
 private:
+    struct Source;
+    /// Where reads of `filter` in `sort` order come from: the log, or its match set.
+    std::optional<Source> source(const DeskFilter &filter, const DeskSort &sort, QString *error);
+
+    struct MatchSet
+    {
+        DeskFilter filter;
+        qint64 textMatches = 0;          ///< ids in temp.desk_match_ids
+        std::optional<DeskSort> keysSort; ///< once temp.desk_matches holds the keys
+        qint64 count = 0;                ///< entries in temp.desk_matches
+    };
+
     QSqlDatabase m_db;
+    std::optional<MatchSet> m_matches;
 };
 
 } // namespace leadkeeper

@@ -561,7 +561,7 @@ void TestProcessingPipeline::bulkReprocessReportsProgressAndCanBeCancelled()
 
     QString error;
     const QList<qint64> ids = ReprocessJob::resolve(m_store->databasePath(),
-                                                    {{LeadStatus::Error}, kPage, {}, {}}, &error);
+                                                    {{LeadStatus::Error}, kPage, {}, {}, {}}, &error);
     QCOMPARE(ids.size(), 60);
     m_graph->setDelayMs(30);
     ReprocessJob job(*m_engine, ids, ProcessOptions{});
@@ -584,7 +584,7 @@ void TestProcessingPipeline::bulkReprocessReportsProgressAndCanBeCancelled()
 
     // The rest, uncancelled: everything ends Processed, still one Lead each.
     ReprocessJob rest(*m_engine,
-                      ReprocessJob::resolve(m_store->databasePath(), {{LeadStatus::Error}, {}, {}, {}}, &error),
+                      ReprocessJob::resolve(m_store->databasePath(), {{LeadStatus::Error}, {}, {}, {}, {}}, &error),
                       ProcessOptions{});
     QSignalSpy restFinished(&rest, &ReprocessJob::finished);
     rest.start();

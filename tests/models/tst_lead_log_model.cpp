@@ -1,11 +1,9 @@
 // LeadLogModel over a real temporary store, always under QAbstractItemModelTester.
 
+#include "desk_log.h"
 #include "lead_log_model.h"
 #include "saved_view_model.h"
 #include "status_count_model.h"
-#include "store/database.h"
-#include "store/lead_log_store.h"
-#include "temp_store.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>
@@ -18,7 +16,7 @@
 #include <memory>
 
 using namespace leadkeeper;
-using leadkeeper::test::TempStore;
+using leadkeeper::test::DeskLog;
 
 namespace {
 
@@ -33,15 +31,7 @@ const qint64 kCreated = localMs(14, 1, 0);
 
 IncomingLead incoming(const QString &leadgenId, LeadSource source = LeadSource::Webhook)
 {
-    IncomingLead lead;
-    lead.leadgenId = leadgenId;
-    lead.pageId = QStringLiteral("1029384756473829");
-    lead.formId = QStringLiteral("5647382910564738");
-    lead.adId = QStringLiteral("6120000000000000001");
-    lead.createdAtMs = kCreated;
-    lead.source = source;
-    lead.rawPayload = QByteArrayLiteral("{\"leadgen_id\":\"") + leadgenId.toUtf8() + "\"}";
-    return lead;
+    return test::deskLead(leadgenId, source, kCreated);
 }
 
 QByteArray payload(const QString &name, const QString &phone, const QString &email)
@@ -87,6 +77,7 @@ private Q_SLOTS:
     void sorting_data();
     void sorting();
     void bigLogJumpsAnywhere();
+    void textFilterFollowsChanges();
     void countsFollowStatusChanges();
     void leadTextIsPlainText();
     void savedViewSpecs();
@@ -97,38 +88,27 @@ private:
     void exec(const QString &sql);
     void seedFilterLog();
 
-    std::unique_ptr<TempStore> m_temp;
-    std::optional<Database> m_writerDb;
-    std::unique_ptr<LeadLogStore> m_writer;
+    std::unique_ptr<DeskLog> m_log;
     std::unique_ptr<LeadLogModel> m_model;
 };
 
 void TestLeadLogModel::init()
 {
-    m_temp = std::make_unique<TempStore>();
-    QVERIFY(m_temp->isValid());
-    QString error;
-    m_writerDb = Database::open(m_temp->databasePath(), &error);
-    QVERIFY2(m_writerDb, qPrintable(error));
-    m_writer = std::make_unique<LeadLogStore>(m_writerDb->sql());
+    m_log = std::make_unique<DeskLog>();
+    QVERIFY(m_log->isValid());
 }
 
 void TestLeadLogModel::cleanup()
 {
     m_model.reset();
-    m_writer.reset();
-    m_writerDb.reset();
-    m_temp.reset();
+    m_log.reset();
 }
 
 LeadLogModel *TestLeadLogModel::makeModel()
 {
-    QString error;
-    auto db = Database::open(m_temp->databasePath(), &error);
-    if (!db) {
-        qWarning() << error;
+    auto db = m_log->open();
+    if (!db)
         return nullptr;
-    }
     m_model = std::make_unique<LeadLogModel>(std::move(*db));
     new QAbstractItemModelTester(
         m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_model.get());
@@ -139,16 +119,13 @@ LeadLogModel *TestLeadLogModel::makeModel()
 
 void TestLeadLogModel::store(const QList<IncomingLead> &leads, qint64 receivedAtMs)
 {
-    QString error;
-    const auto outcome = m_writer->storeDelivery(leads, receivedAtMs, &error);
-    QVERIFY2(outcome, qPrintable(error));
+    QVERIFY(m_log->store(leads, receivedAtMs));
 }
 
 // Sets columns the way the processing pipeline would, to reach every status and text directly.
 void TestLeadLogModel::exec(const QString &sql)
 {
-    QSqlQuery q(m_writerDb->sql());
-    QVERIFY2(q.exec(sql), qPrintable(q.lastError().text() + QStringLiteral(" in ") + sql));
+    QVERIFY(m_log->exec(sql));
 }
 
 void TestLeadLogModel::emptyLog()
@@ -493,7 +470,7 @@ void TestLeadLogModel::bigLogJumpsAnywhere()
     // More rows than one anchor step: reads far from the top go through anchors or the end.
     const int n = int(desk::kAnchorStep * 2 + 345);
     exec(QStringLiteral("BEGIN"));
-    QSqlQuery q(m_writerDb->sql());
+    QSqlQuery q(m_log->sql());
     QVERIFY(q.prepare(QStringLiteral("INSERT INTO lead_log (leadgen_id, received_at, source, "
                                      "raw_payload, updated_at) VALUES (?, ?, 'webhook', '{}', 0)")));
     for (int i = 0; i < n; ++i) {
@@ -525,6 +502,62 @@ void TestLeadLogModel::bigLogJumpsAnywhere()
                                   qPrintable(model->lastError()), 20000);
         QCOMPARE(model->rowAt(row)->leadgenId, QString::number(1000000 + n - 1 - row));
     }
+
+    // A text filter matching more than LeadLogQuery::kEagerKeys entries: the first rows come
+    // from its ids alone, the keys follow in the background, then jumps go by key.
+    DeskFilter text;
+    text.text = QStringLiteral("10");
+    model->setFilter(text);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 20000);
+    QCOMPARE(model->rowAt(0)->leadgenId, QString::number(1000000 + n - 1));
+    QTRY_VERIFY_WITH_TIMEOUT(model->isCountExact(), 20000);
+    QCOMPARE(model->rowCount(), n);
+    for (const int row : {n - 1, 12345, 10000, 3}) {
+        QTRY_VERIFY2_WITH_TIMEOUT((model->index(row, 0).data(), model->rowAt(row)),
+                                  qPrintable(model->lastError()), 20000);
+        QCOMPARE(model->rowAt(row)->leadgenId, QString::number(1000000 + n - 1 - row));
+    }
+    // A new matching entry shows at the top; one that no longer matches leaves.
+    QSignalSpy refreshed(model, &LeadLogModel::refreshed);
+    store({incoming(QStringLiteral("1099999"))}, kReceived + n);
+    exec(QStringLiteral("UPDATE lead_log SET leadgen_id = 'x' || leadgen_id WHERE leadgen_id = '%1'")
+             .arg(1000000 + n - 2));
+    model->requestRefresh();
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 1, 20000);
+    QCOMPARE(model->rowCount(), n);
+    QCOMPARE(model->rowAt(0)->leadgenId, QStringLiteral("1099999"));
+    QCOMPARE(model->rowAt(1)->leadgenId, QString::number(1000000 + n - 1));
+    QCOMPARE(model->rowAt(2)->leadgenId, QString::number(1000000 + n - 3));
+}
+
+void TestLeadLogModel::textFilterFollowsChanges()
+{
+    seedFilterLog();
+    LeadLogModel *model = makeModel();
+    QVERIFY(model);
+    DeskFilter f;
+    f.text = QStringLiteral("erika");
+    model->setFilter(f);
+    QTRY_VERIFY(!model->isLoading());
+    QCOMPARE(ids(model), QStringList{"102"});
+    QSignalSpy refreshed(model, &LeadLogModel::refreshed);
+
+    // Its payload arrives: the lead is named, and now matches.
+    exec(QStringLiteral("UPDATE lead_log SET lead_payload = '%1' WHERE leadgen_id = '104'")
+             .arg(QString::fromUtf8(payload(QStringLiteral("Erika Musterfrau"),
+                                            QStringLiteral("+4930999"), QStringLiteral("e@m.de")))));
+    model->requestRefresh();
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 10000);
+    QCOMPARE(ids(model), QStringList({"104", "102"}));
+    QVERIFY(model->isCountExact());
+
+    // Corrected to another name: it leaves.
+    exec(QStringLiteral("UPDATE lead_log SET lead_payload = '%1' WHERE leadgen_id = '102'")
+             .arg(QString::fromUtf8(payload(QStringLiteral("Hans Meier"), QStringLiteral("+4930123"),
+                                            QStringLiteral("h@m.de")))));
+    model->requestRefresh();
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, 10000);
+    QCOMPARE(ids(model), QStringList{"104"});
 }
 
 void TestLeadLogModel::countsFollowStatusChanges()

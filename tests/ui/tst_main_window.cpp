@@ -1,13 +1,11 @@
 // The desk's first window on the offscreen platform, with a real listener and a temporary store.
 
+#include "desk_log.h"
 #include "http_test_client.h"
 #include "ingest/listener_thread.h"
 #include "lead_log_model.h"
 #include "lead_status_delegate.h"
 #include "main_window.h"
-#include "store/database.h"
-#include "store/lead_log_store.h"
-#include "temp_store.h"
 #include "webhook_bodies.h"
 
 #include <QLabel>
@@ -27,6 +25,7 @@
 
 using namespace leadkeeper;
 using leadkeeper::test::HttpTestClient;
+using leadkeeper::test::DeskLog;
 using leadkeeper::test::TempStore;
 using leadkeeper::ui::MainWindow;
 
@@ -34,15 +33,7 @@ namespace {
 
 IncomingLead incoming(const QString &leadgenId, LeadSource source = LeadSource::Import)
 {
-    IncomingLead lead;
-    lead.leadgenId = leadgenId;
-    lead.pageId = QStringLiteral("1029384756473829");
-    lead.formId = QStringLiteral("5647382910564738");
-    lead.adId = QStringLiteral("6120000000000000001");
-    lead.createdAtMs = QDateTime::currentMSecsSinceEpoch() - 60000;
-    lead.source = source;
-    lead.rawPayload = QByteArrayLiteral("{}");
-    return lead;
+    return test::deskLead(leadgenId, source, QDateTime::currentMSecsSinceEpoch() - 60000);
 }
 
 // Posts a signed webhook from a thread of its own, like Meta would; the result is the HTTP status.
@@ -82,9 +73,7 @@ private:
     QLabel *label(const char *objectName) const;
     QTableView *table() const;
 
-    std::unique_ptr<TempStore> m_temp;
-    std::optional<Database> m_writerDb;
-    std::unique_ptr<LeadLogStore> m_writer;
+    std::unique_ptr<DeskLog> m_log;
     std::unique_ptr<LeadLogModel> m_model;
     std::unique_ptr<ListenerThread> m_listener;
     std::unique_ptr<MainWindow> m_window;
@@ -92,12 +81,8 @@ private:
 
 void TestMainWindow::init()
 {
-    m_temp = std::make_unique<TempStore>();
-    QVERIFY(m_temp->isValid());
-    QString error;
-    m_writerDb = Database::open(m_temp->databasePath(), &error);
-    QVERIFY2(m_writerDb, qPrintable(error));
-    m_writer = std::make_unique<LeadLogStore>(m_writerDb->sql());
+    m_log = std::make_unique<DeskLog>();
+    QVERIFY(m_log->isValid());
 }
 
 void TestMainWindow::cleanup()
@@ -107,9 +92,7 @@ void TestMainWindow::cleanup()
         m_listener->stop();
     m_listener.reset();
     m_model.reset();
-    m_writer.reset();
-    m_writerDb.reset();
-    m_temp.reset();
+    m_log.reset();
 }
 
 // What runDesk does, with the test's settings.
@@ -131,8 +114,7 @@ bool TestMainWindow::openDesk(const Settings &settings)
 
 void TestMainWindow::store(const QList<IncomingLead> &leads, qint64 receivedAtMs)
 {
-    QString error;
-    QVERIFY2(m_writer->storeDelivery(leads, receivedAtMs, &error), qPrintable(error));
+    QVERIFY(m_log->store(leads, receivedAtMs));
 }
 
 QLabel *TestMainWindow::label(const char *objectName) const
@@ -147,7 +129,7 @@ QTableView *TestMainWindow::table() const
 
 void TestMainWindow::emptyLogShowsWhereToPointMeta()
 {
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     QCOMPARE(m_window->windowTitle(), "Leadkeeper");
     QTRY_VERIFY_WITH_TIMEOUT(m_listener->isListening(), 10000);
     const QString url = QStringLiteral("http://127.0.0.1:%1/webhooks/meta").arg(m_listener->port());
@@ -165,7 +147,7 @@ void TestMainWindow::emptyLogShowsWhereToPointMeta()
 
 void TestMainWindow::webhookAppearsAtOnce()
 {
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     // Only the listener's deliveryStored signal can bring the row in now, not the poll.
     m_model->stopWatching();
     QTRY_VERIFY_WITH_TIMEOUT(m_listener->isListening(), 10000);
@@ -190,7 +172,7 @@ void TestMainWindow::webhookAppearsAtOnce()
 
 void TestMainWindow::commitsByAnotherProcessAppear()
 {
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     // A `leadkeeper serve` on the same database stores a webhook lead: only the poll can see it.
     const qint64 receivedAt = QDateTime::currentMSecsSinceEpoch();
     store({incoming(QStringLiteral("77"), LeadSource::Webhook)}, receivedAt);
@@ -199,7 +181,7 @@ void TestMainWindow::commitsByAnotherProcessAppear()
         label("lastWebhookStatus")->text(),
         QStringLiteral("Last webhook: ") + LeadLogModel::formatTime(receivedAt), 5000);
 
-    QSqlQuery q(m_writerDb->sql());
+    QSqlQuery q(m_log->sql());
     QVERIFY2(q.exec(QStringLiteral("UPDATE lead_log SET status = 'processed', updated_at = "
                                    "updated_at + 1")),
              qPrintable(q.lastError().text()));
@@ -213,10 +195,10 @@ void TestMainWindow::leadTextIsShownLiterally()
     IncomingLead lead = incoming(QStringLiteral("5"));
     lead.pageId = markup;
     store({lead}, QDateTime::currentMSecsSinceEpoch());
-    QSqlQuery q(m_writerDb->sql());
+    QSqlQuery q(m_log->sql());
     QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET status = 'error', "
                                   "error_message = 'Name <b>x</b> has markup.'")));
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     QTRY_VERIFY(table()->isVisible());
 
     QTableView *view = table();
@@ -257,7 +239,7 @@ void TestMainWindow::newLeadsKeepScrolledRowsInView()
     for (int i = 1; i <= 200; ++i)
         many << incoming(QString::number(i));
     store(many, start);
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     m_model->stopWatching(); // refreshes come from this test only
     QTableView *view = table();
     QTRY_VERIFY(view->isVisible());
@@ -298,7 +280,7 @@ void TestMainWindow::listenerFailureShowsARedBanner()
 {
     QTcpServer occupant;
     QVERIFY(occupant.listen(QHostAddress::LocalHost, 0));
-    Settings settings = m_temp->settings();
+    Settings settings = m_log->settings();
     const QString taken = QStringLiteral("127.0.0.1:%1").arg(occupant.serverPort());
     settings.set("listener/address", taken);
     QVERIFY(openDesk(settings));
@@ -334,14 +316,14 @@ void TestMainWindow::filterThenSelect()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (int i = 1; i <= 30; ++i)
         store({incoming(QString::number(100 + i))}, now - 60000 + i);
-    QSqlQuery q(m_writerDb->sql());
+    QSqlQuery q(m_log->sql());
     QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET status = 'error', error_message = "
                                   "'The phone number 555 is too short.' WHERE leadgen_id IN "
                                   "('105', '117', '122')")));
     QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET lead_payload = '{\"field_data\":[{\"name\":"
                                   "\"full_name\",\"values\":[\"Erika Mustermann\"]}]}' "
                                   "WHERE leadgen_id = '117'")));
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     QTRY_COMPARE(m_model->rowCount(), 30);
 
     // The sidebar counts, then a click on Error shows only the three failed leads.
@@ -376,7 +358,7 @@ void TestMainWindow::filterThenSelect()
 void TestMainWindow::filterWithoutMatchesSaysSo()
 {
     store({incoming(QStringLiteral("1"))}, QDateTime::currentMSecsSinceEpoch());
-    QVERIFY(openDesk(m_temp->settings()));
+    QVERIFY(openDesk(m_log->settings()));
     QTRY_COMPARE(m_model->rowCount(), 1);
     auto *search = m_window->findChild<QLineEdit *>(QStringLiteral("searchBox"));
     QTest::keyClicks(search, QStringLiteral("nobody"));

@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -25,6 +26,20 @@ namespace {
 QString leadId(int i)
 {
     return QStringLiteral("20000000000000%1").arg(i, 5, 10, QLatin1Char('0'));
+}
+
+// Answers "Process N leads again?" with yes, once it is asked.
+bool confirm(ReprocessController &controller)
+{
+    if (!QTest::qWaitFor([&] { return controller.confirmation() != nullptr; }, 10000))
+        return false;
+    QMessageBox *box = controller.confirmation();
+    for (QAbstractButton *b : box->buttons())
+        if (box->buttonRole(b) == QMessageBox::AcceptRole) {
+            b->click();
+            return true;
+        }
+    return false;
 }
 
 } // namespace
@@ -97,6 +112,7 @@ void TestReprocessController::bulkProcessShowsProgressCancelAndSummary()
     controller.setMatchingSelection(selection, QStringLiteral("Disabled leads of Acme Roofing"));
     QSignalSpy progressed(&controller, &ReprocessController::jobProgress);
     controller.processMatchingAction()->trigger();
+    QVERIFY(confirm(controller));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
     summary = finished.at(1).at(0).value<ReprocessSummary>();
     QVERIFY(!summary.cancelled);
@@ -191,6 +207,7 @@ void TestReprocessController::bulkJobScreenshot()
     selection.statuses = {LeadStatus::Disabled};
     controller->setMatchingSelection(selection, QStringLiteral("300 Disabled leads of Acme Roofing"));
     controller->processMatching();
+    QVERIFY(confirm(*controller));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
     QVERIFY(saved);
     QVERIFY(window.grab().save(dir + QStringLiteral("/bulk-job-done.png")));
