@@ -31,7 +31,7 @@ const QList<SettingKey> &Settings::keys()
          "A request's headers and body must arrive within this time"},
         {"listener/idle_timeout_ms", "LEADKEEPER_IDLE_TIMEOUT_MS", "60000",
          "A keep-alive connection with no request for this long is closed"},
-        {"listener/threads", "LEADKEEPER_LISTENER_THREADS", "4",
+        {"listener/threads", "LEADKEEPER_LISTENER_THREADS", "16",
          "Threads that verify, parse and answer webhooks (1-32); one more thread commits for all"},
         {"meta/app_secret", "LEADKEEPER_APP_SECRET", "",
          "Meta app secret; webhooks are verified with HMAC-SHA256 over the raw body. Empty = every "

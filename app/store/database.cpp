@@ -139,8 +139,12 @@ std::optional<Database> Database::open(const QString &path, const Options &optio
             return std::nullopt;
         }
     }
+    // temp_store=MEMORY: SQLite's transient tables (RETURNING rows, sorts, the desk's match sets)
+    // stay in memory instead of a temporary file opened, written and unlinked per statement; that
+    // file churn was ~7 % of the listener's CPU.
     if (!exec(d.m_db, QStringLiteral("PRAGMA synchronous=FULL"), error)
-        || !exec(d.m_db, QStringLiteral("PRAGMA foreign_keys=ON"), error))
+        || !exec(d.m_db, QStringLiteral("PRAGMA foreign_keys=ON"), error)
+        || !exec(d.m_db, QStringLiteral("PRAGMA temp_store=MEMORY"), error))
         return std::nullopt;
 
     // migrate() re-reads the version under the write lock: another process may have got here first.

@@ -14,7 +14,7 @@ namespace leadkeeper {
  * database or that a newer Leadkeeper wrote without changing a byte of it or of its -wal file (the
  * version is read through a read-only connection first, which never checkpoints), brings the schema
  * up to date through SchemaMigrator, and sets the durability pragmas: WAL, synchronous=FULL (a
- * commit survives a power cut), foreign keys, a busy timeout. Qt connections are per thread, so every thread that
+ * commit survives a power cut), foreign keys, a busy timeout; temporary tables in memory. Qt connections are per thread, so every thread that
  * touches the store opens its own Database (the first open migrates; later ones find it current).
  * Move-only; the connection is removed when the object dies.
  */
