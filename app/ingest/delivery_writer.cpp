@@ -109,6 +109,8 @@ DeliveryWriter::Result DeliveryWriter::store(QList<IncomingLead> leads, qint64 r
 
 void DeliveryWriter::run(Database db)
 {
+    // No checkpoint on a delivery's path: WebhookListener checkpoints from its own thread.
+    QSqlQuery(db.sql()).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
     LeadLogStore store(db.sql());
     Savepoint savepoint{QSqlQuery(db.sql()), QSqlQuery(db.sql()), QSqlQuery(db.sql())};
     savepoint.begin.prepare(QStringLiteral("SAVEPOINT delivery"));

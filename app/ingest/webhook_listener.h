@@ -50,6 +50,7 @@ class WebhookListener : public QObject
 {
     Q_OBJECT
 public:
+    static constexpr int kCheckpointIntervalMs = 1000;
     static constexpr int kRejectionsPerSecond = 20;
 
     explicit WebhookListener(const Settings &settings, QObject *parent = nullptr);
@@ -85,6 +86,7 @@ private:
                                const QByteArray &contentType = "application/json");
     void recordRejection(RejectedDeliveryLog *log, RejectedDelivery delivery, const QByteArray &body);
     void flushUnrecorded();
+    void checkpoint();
 
     Settings m_settings;
     std::unique_ptr<Database> m_db; ///< this thread's connection (the flood summaries)
@@ -102,6 +104,8 @@ private:
     int m_unrecorded = 0;
     int m_unrecordedStatus = 0;
     QTimer m_unrecordedFlush; ///< in this object's thread only
+    QTimer m_checkpoint;      ///< moves the WAL into the database file, off the writer's path
+    qint64 m_checkpointedAtCommit = 0;
 };
 
 } // namespace leadkeeper

@@ -58,7 +58,7 @@ RunFigures runReprocess(ReprocessBed &bed, int concurrency, int probeRate, int p
     const qint64 cpu0 = proc_readings::processCpuNs();
     const qint64 machine0 = proc_readings::machineBusyNs();
     const auto graph0 = proc_readings::threadTimes(QStringLiteral("fixture-http"));
-    const auto listener0 = proc_readings::threadTimes(QStringLiteral("webhook-listene"));
+    const auto listener0 = proc_readings::threadTimes(QStringLiteral("webhook-"));
     if (prober)
         prober->start();
     t.restart();
@@ -77,7 +77,7 @@ RunFigures runReprocess(ReprocessBed &bed, int concurrency, int probeRate, int p
     f.workersCpuNs = workers.cpuNs;
     f.workersWaitNs = workers.waitNs;
     f.graphCpuNs = proc_readings::threadTimes(QStringLiteral("fixture-http")).cpuNs - graph0.cpuNs;
-    const auto listener1 = proc_readings::threadTimes(QStringLiteral("webhook-listene"));
+    const auto listener1 = proc_readings::threadTimes(QStringLiteral("webhook-"));
     f.listenerCpuNs = listener1.cpuNs - listener0.cpuNs;
     f.listenerWaitNs = listener1.waitNs - listener0.waitNs;
     f.probeCpuNs = f.probe ? f.probe->cpuNs : 0;

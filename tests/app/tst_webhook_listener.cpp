@@ -696,6 +696,40 @@ private Q_SLOTS:
         QCOMPARE(leadCount(), 20);
     }
 
+    // The writer never checkpoints (a delivery would wait for it); the listener's own thread moves
+    // the write-ahead log into the database file shortly after. Read the file alone (immutable:
+    // SQLite ignores the -wal) to see what has reached it.
+    void committedDeliveriesReachTheDatabaseFileWithoutWaitingForAWriter()
+    {
+        startListener();
+        HttpTestClient client(QStringLiteral("127.0.0.1"), m_listener->port());
+        QVERIFY(client.connectToServer());
+        for (int i = 0; i < 30; ++i) {
+            const QString id = QStringLiteral("32000000000%1").arg(i, 4, 10, QLatin1Char('0'));
+            QCOMPARE(client.postWebhook(singleLeadBody(id), kSecret).status, 200);
+        }
+        auto rowsInTheFile = [this] {
+            const QString name = QStringLiteral("immutable-read");
+            int rows = -1;
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                QUrl url = QUrl::fromLocalFile(m_store->databasePath());
+                url.setQuery(QStringLiteral("immutable=1"));
+                db.setDatabaseName(url.toString(QUrl::FullyEncoded));
+                db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
+                if (db.open()) {
+                    QSqlQuery q(db);
+                    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM lead_log")) && q.next())
+                        rows = q.value(0).toInt();
+                }
+                db.close();
+            }
+            QSqlDatabase::removeDatabase(name);
+            return rows;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(rowsInTheFile(), 30, 10000);
+    }
+
     // Group commit (DeliveryWriter): many handler threads, one writer, one transaction per batch.
 
     void concurrentDeliveriesAreAllStoredOnceAndAnswered200()
