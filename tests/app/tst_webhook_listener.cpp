@@ -16,6 +16,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -728,6 +729,41 @@ private Q_SLOTS:
             return rows;
         };
         QTRY_COMPARE_WITH_TIMEOUT(rowsInTheFile(), 30, 10000);
+    }
+
+    // A listener that receives for days must not grow its write-ahead log (and the memory SQLite
+    // maps for its index) without end: after a checkpoint the log is written from its start again.
+    void writeAheadLogDoesNotGrowWhileDeliveriesKeepComing()
+    {
+        startListener();
+        HttpTestClient client(QStringLiteral("127.0.0.1"), m_listener->port());
+        QVERIFY(client.connectToServer());
+        const QString wal = m_store->databasePath() + QStringLiteral("-wal");
+        // Deliveries without a pause (there is never a quiet moment for a checkpoint to finish
+        // in), for 3 and then 9 checkpoint intervals.
+        int sent = 0;
+        QElapsedTimer clock;
+        clock.start();
+        auto sendUntil = [&](qint64 ms) {
+            while (clock.elapsed() < ms) {
+                const QString id = QStringLiteral("330000000%1").arg(sent, 6, 10, QLatin1Char('0'));
+                if (client.postWebhook(singleLeadBody(id), kSecret).status != 200)
+                    return false;
+                ++sent;
+            }
+            return true;
+        };
+        QVERIFY(sendUntil(3 * WebhookListener::kCheckpointIntervalMs));
+        const qint64 early = QFileInfo(wal).size();
+        QVERIFY(early > 0);
+        QVERIFY(sendUntil(9 * WebhookListener::kCheckpointIntervalMs));
+        const qint64 late = QFileInfo(wal).size();
+        QVERIFY2(late < early * 2,
+                 qPrintable(QStringLiteral("the WAL grew from %1 to %2 bytes over %3 deliveries")
+                                .arg(early)
+                                .arg(late)
+                                .arg(sent)));
+        QCOMPARE(leadCount(), sent);
     }
 
     // Group commit (DeliveryWriter): many handler threads, one writer, one transaction per batch.
