@@ -7,6 +7,7 @@
 #include "store/database.h"
 #include "store/rejected_delivery_log.h"
 #include "table_output.h"
+#include "try_meta_command.h"
 #include "version.h"
 
 #include <QCoreApplication>
@@ -107,6 +108,7 @@ const QList<Command> &commands()
         {"rejected", "List refused webhook requests and why they were refused.", &runRejected},
         {"settings", "Show the effective settings and where each comes from.", &runSettings},
         {"config", "Export, import or show pages, forms and mappings.", &runConfig},
+        {"try-meta", "A local stand-in for Meta's Graph API, to try Leadkeeper without a Meta app.", &runTryMeta},
     };
     return all;
 }
