@@ -26,6 +26,10 @@ void CorrectionModel::setLead(const LeadDetails &details)
     beginResetModel();
     m_rows.clear();
     m_leadgenId = details.entry.leadgenId;
+    m_form = details.form;
+    m_payload = details.entry.leadPayload;
+    m_corrections = details.corrections;
+    m_region = details.region;
 
     // The latest correction per field, as LeadMapper applies them.
     QHash<QString, Correction> fieldCorrections;
@@ -102,6 +106,9 @@ void CorrectionModel::clear()
     beginResetModel();
     m_rows.clear();
     m_leadgenId.clear();
+    m_form.reset();
+    m_payload.clear();
+    m_corrections.clear();
     endResetModel();
     Q_EMIT changesChanged(false);
 }
@@ -131,11 +138,14 @@ QVariant CorrectionModel::data(const QModelIndex &index, int role) const
             return tr("%1 (question %2)").arg(LeadField::label(row.field), row.questionKey);
         case OriginalColumn: return row.original;
         case CorrectedColumn: return row.corrected;
-        case ErrorColumn: return row.error;
+        case ErrorColumn:
+            if (row.changed() && row.correctedError.isEmpty())
+                return tr("Corrected: the new value will be used.");
+            return row.shownError();
         default: return {};
         }
     case FieldNameRole: return row.field;
-    case HasErrorRole: return !row.error.isEmpty();
+    case HasErrorRole: return !row.shownError().isEmpty();
     case ChangedRole: return row.changed();
     default: return {};
     }
@@ -151,11 +161,44 @@ bool CorrectionModel::setData(const QModelIndex &index, const QVariant &value, i
     if (text == row.corrected)
         return true;
     const bool before = hasChanges();
+    QStringList shownBefore;
+    for (const Row &r : std::as_const(m_rows))
+        shownBefore << r.shownError();
     row.corrected = text;
+    recheck();
     Q_EMIT dataChanged(this->index(index.row(), 0), this->index(index.row(), ColumnCount - 1));
+    // A correction can settle another field's error too (a first name fills the customer name).
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (i != index.row() && m_rows.at(i).shownError() != shownBefore.at(i))
+            Q_EMIT dataChanged(this->index(i, 0), this->index(i, ColumnCount - 1));
     if (hasChanges() != before)
         Q_EMIT changesChanged(!before);
     return true;
+}
+
+void CorrectionModel::recheck()
+{
+    if (!m_form || m_payload.isEmpty()) {
+        // Nothing to map the lead with: the correction is taken as typed.
+        for (Row &r : m_rows)
+            r.correctedError.clear();
+        return;
+    }
+    QList<Correction> corrections = m_corrections;
+    qint64 latest = 0;
+    for (const Correction &c : std::as_const(corrections))
+        latest = std::max(latest, c.atMs);
+    for (const auto &[target, value] : changes())
+        corrections.append({target, value, QString(), latest + 1}); // typed now: they win
+    const LeadMapper::Result result = LeadMapper::map(m_payload, *m_form, corrections, m_region);
+    for (Row &r : m_rows) {
+        r.correctedError.clear();
+        for (const FieldError &e : result.errors)
+            if (e.field == r.field) {
+                r.correctedError = e.message;
+                break;
+            }
+    }
 }
 
 Qt::ItemFlags CorrectionModel::flags(const QModelIndex &index) const

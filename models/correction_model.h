@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QList>
 
+#include <optional>
+
 namespace leadkeeper {
 
 /**
@@ -14,7 +16,10 @@ namespace leadkeeper {
  * Columns: the field (its label, and the question it reads), the original value (what the lead
  * payload maps to without any correction; for a field that failed, the value exactly as it failed),
  * the correction (editable; starts as the value in effect now: the latest staff correction, else
- * the original), and the current error of that field ("" when it has none).
+ * the original), and the current error of that field ("" when it has none). Once a correction is
+ * typed, the Problem column judges the corrected value instead: the payload is mapped again with
+ * the typed corrections (LeadMapper, the same validation processing runs), and the cell shows the
+ * error that remains, or that the corrected value will be used (HasErrorRole follows).
  *
  * Contract: everything is plain text in DisplayRole/EditRole; HasErrorRole and ChangedRole tell a
  * view what to highlight (the model is QtCore only and carries no colours). changes() lists one
@@ -42,8 +47,12 @@ public:
         QString original;
         QString inEffect;    ///< what processing uses now
         QString corrected;   ///< what the user typed (starts as inEffect)
-        QString error;       ///< the field's current error sentence
+        QString error;       ///< the field's current error sentence (as stored by processing)
+        QString correctedError; ///< the error the engine finds with `corrected` ("" = valid)
         bool changed() const { return corrected != inEffect; }
+        /// What the Problem column shows: the stored error, or for an edited row the verdict on
+        /// the corrected value.
+        QString shownError() const { return changed() ? correctedError : error; }
     };
 
     explicit CorrectionModel(QObject *parent = nullptr);
@@ -75,8 +84,15 @@ Q_SIGNALS:
     void changesChanged(bool hasChanges);
 
 private:
+    /// Maps the payload again with the typed corrections and sets each row's correctedError.
+    void recheck();
+
     QString m_leadgenId;
     QList<Row> m_rows;
+    std::optional<FormMapping> m_form; ///< empty when the lead's form is not mapped
+    QByteArray m_payload;
+    QList<Correction> m_corrections;
+    QString m_region;
 };
 
 } // namespace leadkeeper

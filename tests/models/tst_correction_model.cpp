@@ -56,6 +56,7 @@ private Q_SLOTS:
     void rowsFollowTheMapping();
     void editingTheCorrectionListsAChange();
     void existingCorrectionIsInEffect();
+    void problemColumnJudgesTheTypedCorrection();
     void onlyTheCorrectedColumnIsEditable();
     void leadWithoutMappingHasOnlyErrorRows();
 };
@@ -127,6 +128,41 @@ void TestCorrectionModel::editingTheCorrectionListsAChange()
     QVERIFY(!model.hasChanges());
     QCOMPARE(changes.size(), 2);
     QCOMPARE(changes.at(1).at(0).toBool(), false);
+}
+
+// After a valid correction is typed, the old error no longer reads as if the fix had not worked;
+// a correction that is still wrong shows the engine's error for the typed value.
+void TestCorrectionModel::problemColumnJudgesTheTypedCorrection()
+{
+    CorrectionModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setLead(details(QStringLiteral("Ada Lovelace"), QStringLiteral("12345"),
+                          QStringLiteral("ada@example.com")));
+    const int row = model.rowOf(QStringLiteral("phone"));
+    const QModelIndex problem = model.index(row, CorrectionModel::ErrorColumn);
+    const QString stored = problem.data().toString();
+    QVERIFY2(stored.contains(QStringLiteral("12345")), qPrintable(stored));
+    QVERIFY(problem.data(CorrectionModel::HasErrorRole).toBool());
+
+    QSignalSpy dataChanged(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(model.setCorrection(QStringLiteral("phone"), QStringLiteral("+1 650 253 0000")));
+    QVERIFY(!dataChanged.isEmpty());
+    QCOMPARE(problem.data().toString(), QStringLiteral("Corrected: the new value will be used."));
+    QVERIFY(!problem.data(CorrectionModel::HasErrorRole).toBool());
+
+    QVERIFY(model.setCorrection(QStringLiteral("phone"), QStringLiteral("999")));
+    QVERIFY2(problem.data().toString().contains(QStringLiteral("\"999\"")), qPrintable(problem.data().toString()));
+    QVERIFY(problem.data(CorrectionModel::HasErrorRole).toBool());
+
+    // An e-mail typed wrong where there was no problem gets its error at once.
+    QVERIFY(model.setCorrection(QStringLiteral("email"), QStringLiteral("ada@@example")));
+    const QModelIndex emailProblem = model.index(model.rowOf(QStringLiteral("email")), CorrectionModel::ErrorColumn);
+    QVERIFY(emailProblem.data(CorrectionModel::HasErrorRole).toBool());
+    QVERIFY(!emailProblem.data().toString().isEmpty());
+
+    // Typed back to what is in effect: the stored error again.
+    QVERIFY(model.setCorrection(QStringLiteral("phone"), QStringLiteral("12345")));
+    QCOMPARE(problem.data().toString(), stored);
 }
 
 void TestCorrectionModel::existingCorrectionIsInEffect()
