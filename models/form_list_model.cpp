@@ -86,6 +86,8 @@ QVariant FormListModel::data(const QModelIndex &index, int role) const
     const Entry &e = m_entries.at(index.row());
     if (role == Qt::ToolTipRole && index.column() == MappingColumn && e.form.id == 0)
         return tr("Leads from this form wait as Unconfigured until its questions are mapped.");
+    if (role == Qt::ToolTipRole && index.column() == MetaStatusColumn && e.metaStatus.isEmpty())
+        return tr("Fetch forms from Meta to see whether Meta still lists this form.");
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

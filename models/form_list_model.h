@@ -10,8 +10,8 @@ namespace leadkeeper {
 
 /**
  * The lead forms of one page: the stored form mappings plus the forms "Fetch forms from Meta"
- * found that are not mapped yet. Columns Form, Form id, On Meta (ACTIVE, ARCHIVED, or "not seen"
- * when not fetched), Mapping ("Not mapped — leads wait", "6 questions mapped", "Paused").
+ * found that are not mapped yet. Columns Form, Form id, On Meta (Active, Archived, or "not fetched"
+ * when Meta was not asked in this session), Mapping ("Not mapped — leads wait", "6 questions mapped", "Paused").
  *
  * A fetched form is never written by this model: it becomes a stored mapping only when its mapping
  * is saved (a stored form counts as mapped for the pipeline, DESIGN.md §5 step 1). Fetching again

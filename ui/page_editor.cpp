@@ -144,10 +144,18 @@ QString PageEditor::typedToken() const
 void PageEditor::validate()
 {
     const PageConfig p = editedPage();
-    QString problem = ConfigStore::validatePage(p);
-    if (problem.isEmpty() && p.pageId.isEmpty())
+    // A field not filled in yet is a hint, not a mistake: red is kept for values that are wrong.
+    QString problem;
+    bool mistake = false;
+    if (p.pageId.isEmpty()) {
         problem = tr("Enter the page id.");
-    m_problem->setStyleSheet(QStringLiteral("color: #b00020;"));
+    } else if (ConfigStore::isMetaId(p.pageId) && p.name.isEmpty()) {
+        problem = tr("Enter a name: the page needs a name.");
+    } else {
+        problem = ConfigStore::validatePage(p);
+        mistake = !problem.isEmpty();
+    }
+    m_problem->setStyleSheet(mistake ? QStringLiteral("color: #b00020;") : QStringLiteral("color: palette(text);"));
     m_problem->setText(problem);
     m_save->setEnabled(problem.isEmpty() && !m_saving.isRunning());
     m_save->setToolTip(problem);
@@ -179,6 +187,7 @@ void PageEditor::onSaved()
     const SaveResult r = m_saving.result();
     if (!r.page) {
         validate();
+        m_problem->setStyleSheet(QStringLiteral("color: #b00020;"));
         m_problem->setText(r.error);
         return;
     }

@@ -77,7 +77,11 @@ PagesDialog::PagesDialog(const PageAdminContext &context, QWidget *parent)
     m_formTable = makeTable(m_forms);
     m_formTable->setColumnWidth(FormListModel::NameColumn, 175);
     m_formTable->setColumnWidth(FormListModel::FormIdColumn, 135);
-    m_formTable->setColumnWidth(FormListModel::MetaStatusColumn, 70);
+    // "not fetched", "Archived": short, but never cut off (sized again whenever the forms change).
+    const auto fitMetaStatus = [this] { m_formTable->resizeColumnToContents(FormListModel::MetaStatusColumn); };
+    connect(m_forms, &QAbstractItemModel::modelReset, this, fitMetaStatus);
+    connect(m_forms, &QAbstractItemModel::rowsInserted, this, fitMetaStatus);
+    connect(m_forms, &QAbstractItemModel::dataChanged, this, fitMetaStatus);
     m_fetch = new QPushButton(tr("Fetch forms from Meta"));
     m_cancelFetch = new QPushButton(tr("Cancel"));
     m_map = new QPushButton(tr("Map questions…"));
@@ -207,8 +211,9 @@ void PagesDialog::showSelectedPage()
     m_current = o.page;
     m_editor->setPage(o);
     m_forms->setForms(o.forms);
-    m_formStatus->setText(o.forms.isEmpty() ? tr("Fetch the forms from Meta to map their questions.")
-                                            : QString());
+    m_forms->mergeFetched(m_fetched.value(o.page.id));
+    m_formStatus->setText(m_forms->rowCount() == 0 ? tr("Fetch the forms from Meta to map their questions.")
+                                                   : QString());
     updateFormButtons();
 }
 
@@ -221,6 +226,7 @@ void PagesDialog::onPageSaved(const PageOverview &page, int waiting)
         const QSignalBlocker block(m_pageTable->selectionModel());
         m_pageTable->selectRow(row);
         m_forms->setForms(page.forms);
+        m_forms->mergeFetched(m_fetched.value(page.page.id));
         m_formStatus->setText(tr("Now fetch the page's forms from Meta to map their questions."));
     }
     ReprocessSelection selection;
@@ -228,6 +234,7 @@ void PagesDialog::onPageSaved(const PageOverview &page, int waiting)
     selection.pageId = page.page.pageId;
     offer(waiting, selection, pageTitle(page.page));
     updateFormButtons();
+    Q_EMIT setupChanged();
 }
 
 void PagesDialog::fetchForms()
@@ -268,6 +275,7 @@ void PagesDialog::onFetched()
         m_formStatus->setText(f.error);
         return;
     }
+    m_fetched.insert(m_current.id, f.forms);
     const int added = m_forms->mergeFetched(f.forms);
     const int total = int(f.forms.size());
     m_formStatus->setText(total == 0 ? tr("Meta lists no lead forms for this page.")
@@ -305,6 +313,7 @@ void PagesDialog::editMapping(int formRow)
                     o.forms.append(m_forms->entryAt(i).form);
             m_pages->upsert(o);
         }
+        Q_EMIT setupChanged();
     });
     editor->open();
 }

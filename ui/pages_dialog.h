@@ -5,6 +5,7 @@
 
 #include <QDialog>
 #include <QFutureWatcher>
+#include <QHash>
 
 class QFrame;
 class QGroupBox;
@@ -26,6 +27,8 @@ class PageEditor;
  * "Pages and forms": the admin's place to connect Facebook pages and map their lead forms. Left,
  * the pages (PageListModel) with "Add page"; right, the selected page in a PageEditor, and its
  * forms (FormListModel) with "Fetch forms from Meta" and "Map questions…" (MappingEditor).
+ * Fetched forms stay listed for the page while the dialog lives, and across dialogs when the caller
+ * hands fetchedForms() to the next one (setFetchedForms()).
  *
  * Everything that touches the store, the secrets or Meta runs on worker threads through PageAdmin;
  * the fetch shows a busy bar and can be cancelled (its answer is then dropped), and a result for a
@@ -46,6 +49,13 @@ public:
     QPushButton *fetchButton() const { return m_fetch; }
     QPushButton *processOfferButton() const { return m_offerButton; }
     QLabel *formStatusLabel() const { return m_formStatus; }
+    QTableView *formTable() const { return m_formTable; }
+    /// Forms fetched from Meta, by page config id: kept for the session by the caller (they are
+    /// not stored until mapped, since a stored form counts as mapped for the pipeline) and listed
+    /// again beside the stored forms when the dialog is opened again.
+    using FetchedForms = QHash<qint64, QList<GraphForm>>;
+    void setFetchedForms(const FetchedForms &fetched) { m_fetched = fetched; }
+    const FetchedForms &fetchedForms() const { return m_fetched; }
     /// Opens the mapping editor of the form in this row (also double-click / "Map questions…").
     void editMapping(int formRow);
     void selectPage(int row);
@@ -55,6 +65,8 @@ Q_SIGNALS:
     void pagesLoaded();
     void processWaitingRequested(const leadkeeper::ReprocessSelection &selection);
     void formsFetched(int newForms);
+    /// A page or a form mapping was saved: what the desk shows about leads may have changed.
+    void setupChanged();
 
 private:
     struct Loaded
@@ -94,6 +106,7 @@ private:
     QPushButton *m_offerButton = nullptr;
     ReprocessSelection m_offerSelection;
     PageConfig m_current;
+    FetchedForms m_fetched;
     bool m_fetchActive = false; ///< a fetch whose answer is still wanted
     QFutureWatcher<Loaded> m_loading;
     QFutureWatcher<Fetched> m_fetching;

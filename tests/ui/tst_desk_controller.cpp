@@ -2,7 +2,12 @@
 // and the lead actions, the menus carry the actions' shortcuts, and "Process all matching" follows
 // the filter (tst_process_matching runs it to the end).
 
+#include "config/config_store.h"
 #include "desk_controller.h"
+#include "form_list_model.h"
+#include "mapping_editor.h"
+#include "page_list_model.h"
+#include "pages_dialog.h"
 #include "ingest/listener_thread.h"
 #include "lead_detail_pane.h"
 #include "lead_log_model.h"
@@ -14,10 +19,13 @@
 #include "temp_store.h"
 
 #include <QAction>
+#include <QLabel>
+#include <QMenu>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTableView>
@@ -39,6 +47,7 @@ private Q_SLOTS:
     void selectingARowShowsItsDetailsAndEnablesItsActions();
     void menusCarryTheLeadActionsWithShortcuts();
     void processAllMatchingFollowsTheFilter();
+    void mappingTheShownLeadsFormReloadsItsDetails();
 
 private:
     void storeLead(const QString &leadgenId, const QString &status, const QString &error);
@@ -168,6 +177,71 @@ void TestDeskController::processAllMatchingFollowsTheFilter()
              qPrintable(question));
     actions->confirmation()->button(QMessageBox::Cancel)->click();
     QTRY_VERIFY(matching->isEnabled());
+}
+
+// An Unconfigured lead is shown; its form is mapped in Pages and forms; the detail pane follows
+// without the lead being selected again.
+void TestDeskController::mappingTheShownLeadsFormReloadsItsDetails()
+{
+    const QString pageId = QStringLiteral("1029384756473829");
+    const QString formId = QStringLiteral("5647382910564738");
+    {
+        QString error;
+        auto db = Database::open(m_store->databasePath(), &error);
+        QVERIFY2(db, qPrintable(error));
+        PageConfig page;
+        page.pageId = pageId;
+        page.name = QStringLiteral("Acme Roofing");
+        QVERIFY2(ConfigStore(db->sql()).savePage(page, &error), qPrintable(error));
+    }
+    QTableView *table = m_window->leadTable();
+    LeadDetailPane *pane = m_controller->detailPane();
+    int row = -1;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (int r = 0; r < m_model->rowCount(); ++r)
+                if (m_model->index(r, 0).data(LeadLogModel::LeadgenIdRole).toString()
+                    == QLatin1String("1000000000000000001"))
+                    row = r;
+            return row >= 0;
+        }(),
+        5000);
+    table->selectRow(row);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->isShowingLead(), 5000);
+    const auto paneSays = [pane](const QString &text) {
+        for (const QLabel *l : pane->findChildren<QLabel *>())
+            if (l->text().contains(text))
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(paneSays(formId + QStringLiteral(" (not mapped)")), 5000);
+
+    QAction *pages = nullptr;
+    for (QAction *menu : m_window->menuBar()->actions())
+        if (menu->menu())
+            for (QAction *a : menu->menu()->actions())
+                if (a->text().startsWith(QStringLiteral("&Pages")))
+                    pages = a;
+    QVERIFY(pages);
+    pages->trigger();
+    auto *dialog = m_window->findChild<PagesDialog *>();
+    QVERIFY(dialog);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->pageModel()->rowCount(), 1, 5000);
+    QTRY_VERIFY(dialog->fetchButton()->isEnabled()); // the page is selected
+    GraphForm fetched{formId, QStringLiteral("Spring offer"), QStringLiteral("ACTIVE"),
+                      {{QStringLiteral("full_name"), QStringLiteral("Full name"), QStringLiteral("FULL_NAME")},
+                       {QStringLiteral("phone_number"), QStringLiteral("Phone"), QStringLiteral("PHONE")}}};
+    dialog->formModel()->mergeFetched({fetched});
+    dialog->editMapping(0);
+    auto *editor = dialog->findChild<MappingEditor *>();
+    QVERIFY(editor);
+    QVERIFY(editor->saveButton()->isEnabled());
+    QSignalSpy saved(editor, &MappingEditor::formSaved);
+    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
+    QVERIFY(saved.wait(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(!paneSays(QStringLiteral("(not mapped)")), 5000);
+    QVERIFY(paneSays(QStringLiteral("Spring offer")));
+    dialog->reject();
 }
 
 QTEST_MAIN(TestDeskController)

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTableView>
 #include <QTest>
 
 using namespace leadkeeper;
@@ -48,9 +49,11 @@ private Q_SLOTS:
 
     void pageValidation_data();
     void pageValidation();
+    void freshFormShowsAHintNotAnError();
     void savePageKeepsTokenOutOfSight();
     void testTokenShowsExpiryAndMissingPermission();
     void fetchFormsFillsTheForms();
+    void fetchedFormsStayListed();
     void mappingEditorBlocksInvalidRowsAndOffersWaitingLeads();
     void screenshots();
 
@@ -125,6 +128,7 @@ void TestPagesEditor::pageValidation_data()
     QTest::newRow("no page id") << "" << "Acme" << "" << "page id";
     QTest::newRow("letters in page id") << "acme-roofing" << "Acme" << "" << "digits only";
     QTest::newRow("no name") << kPageId << "  " << "" << "needs a name";
+    QTest::newRow("nothing typed") << "" << "" << "" << "Enter the page id.";
     QTest::newRow("region of one letter") << kPageId << "Acme" << "D" << "region code";
 }
 
@@ -147,6 +151,30 @@ void TestPagesEditor::pageValidation()
                  qPrintable(editor.problemLabel()->text()));
         QVERIFY(editor.problemLabel()->isVisible());
     }
+}
+
+// A new user opening "Add page" sees what to type, not a red complaint about an empty id.
+void TestPagesEditor::freshFormShowsAHintNotAnError()
+{
+    PagesDialog *dialog = openDialog();
+    PageEditor *editor = dialog->pageEditor();
+    QVERIFY(editor->isVisible());
+    QCOMPARE(editor->problemLabel()->text(), QStringLiteral("Enter the page id."));
+    QVERIFY2(!editor->problemLabel()->styleSheet().contains(QStringLiteral("#b00020")),
+             qPrintable(editor->problemLabel()->styleSheet()));
+    QVERIFY(!editor->saveButton()->isEnabled());
+    // A valid id without a name yet is still a hint.
+    QTest::keyClicks(editor->pageIdEdit(), kPageId);
+    QVERIFY(!editor->saveButton()->isEnabled());
+    QVERIFY(editor->problemLabel()->text().contains(QStringLiteral("needs a name")));
+    QVERIFY(!editor->problemLabel()->styleSheet().contains(QStringLiteral("#b00020")));
+    // A wrong id is a mistake, in red, with the precise message.
+    editor->pageIdEdit()->clear();
+    QTest::keyClicks(editor->pageIdEdit(), QStringLiteral("acme"));
+    QCOMPARE(editor->problemLabel()->text(),
+             QStringLiteral("The page id \"acme\" is not a Facebook page id (expected digits only)."));
+    QVERIFY(editor->problemLabel()->styleSheet().contains(QStringLiteral("#b00020")));
+    QVERIFY(!editor->saveButton()->isEnabled());
 }
 
 void TestPagesEditor::savePageKeepsTokenOutOfSight()
@@ -227,6 +255,57 @@ void TestPagesEditor::fetchFormsFillsTheForms()
     auto db = Database::open(m_store->databasePath(), nullptr);
     QVERIFY(db);
     QCOMPARE(ConfigStore(db->sql()).forms(dialog->pageModel()->pageAt(0).page.id).size(), 0);
+}
+
+// Forms fetched but not mapped yet are not forgotten when the page is selected again or the
+// dialog is opened again in the same session, and the On Meta column is not cut off.
+void TestPagesEditor::fetchedFormsStayListed()
+{
+    m_graph->setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring offer"),
+                                              {QStringLiteral("full_name"), QStringLiteral("phone_number")}),
+                                graphFormJson(QStringLiteral("5647382910564739"), QStringLiteral("Roof check"),
+                                              {QStringLiteral("full_name"), QStringLiteral("phone_number")})});
+    PagesDialog *dialog = openDialog();
+    addPage(dialog);
+    QSignalSpy fetched(dialog, &PagesDialog::formsFetched);
+    QTest::mouseClick(dialog->fetchButton(), Qt::LeftButton);
+    QVERIFY(fetched.wait(5000));
+    QCOMPARE(dialog->formModel()->rowCount(), 2);
+
+    // Away to "Add page" and back: still there.
+    for (QPushButton *b : dialog->findChildren<QPushButton *>())
+        if (b->text() == QStringLiteral("Add page"))
+            QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(dialog->formModel()->rowCount(), 0);
+    dialog->selectPage(0);
+    QCOMPARE(dialog->formModel()->rowCount(), 2);
+    QCOMPARE(dialog->formModel()->index(1, FormListModel::NameColumn).data().toString(), QStringLiteral("Roof check"));
+
+    // A dialog opened later in the session, handed what this one fetched, lists them too.
+    const PagesDialog::FetchedForms kept = dialog->fetchedForms();
+    m_dialog.reset();
+    m_dialog = std::make_unique<PagesDialog>(context());
+    m_dialog->setFetchedForms(kept);
+    QSignalSpy loaded(m_dialog.get(), &PagesDialog::pagesLoaded);
+    m_dialog->show();
+    QVERIFY(loaded.wait(5000));
+    FormListModel *forms = m_dialog->formModel();
+    QCOMPARE(forms->rowCount(), 2);
+    QCOMPARE(forms->index(0, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Active"));
+    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+
+    // A stored form Meta was not asked about says so, readably.
+    FormMapping stored;
+    stored.id = 1;
+    stored.formId = QStringLiteral("5647382910564740");
+    stored.formName = QStringLiteral("Old form");
+    forms->upsert(stored);
+    QTableView *table = m_dialog->formTable();
+    const int column = FormListModel::MetaStatusColumn;
+    QCOMPARE(forms->index(2, column).data().toString(), QStringLiteral("not fetched"));
+    const QAbstractItemView *view = table; // sizeHintForColumn is public there
+    QTRY_VERIFY2(table->columnWidth(column) >= view->sizeHintForColumn(column),
+                 qPrintable(QStringLiteral("%1 < %2").arg(table->columnWidth(column)).arg(view->sizeHintForColumn(column))));
 }
 
 void TestPagesEditor::mappingEditorBlocksInvalidRowsAndOffersWaitingLeads()
