@@ -10,6 +10,13 @@ ErrorCountWatcher::ErrorCountWatcher(const QString &databasePath, QObject *paren
     : QObject(parent)
     , m_databasePath(databasePath)
 {
+    m_pool.setMaxThreadCount(1);
+    m_pace.setSingleShot(true);
+    m_pace.setInterval(minIntervalMs());
+    connect(&m_pace, &QTimer::timeout, this, [this] {
+        if (m_again && !m_watcher.isRunning())
+            startCount();
+    });
     connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ErrorCountWatcher::onFinished);
 }
 
@@ -22,12 +29,19 @@ ErrorCountWatcher::~ErrorCountWatcher()
 
 void ErrorCountWatcher::refresh()
 {
-    if (m_watcher.isRunning()) {
+    if (m_watcher.isRunning() || m_pace.isActive()) {
         m_again = true;
         return;
     }
+    startCount();
+}
+
+void ErrorCountWatcher::startCount()
+{
+    m_again = false;
+    m_pace.start();
     const QString path = m_databasePath;
-    m_watcher.setFuture(QtConcurrent::run([path] {
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [path] {
         Result r;
         r.count = StatusCount::count(path, LeadStatus::Error, &r.error);
         return r;
@@ -45,10 +59,8 @@ void ErrorCountWatcher::onFinished()
     } else {
         Q_EMIT failed(r.error);
     }
-    if (m_again) {
-        m_again = false;
-        refresh();
-    }
+    if (m_again && !m_pace.isActive())
+        startCount(); // else the pace timer starts it
 }
 
 } // namespace leadkeeper

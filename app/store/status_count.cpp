@@ -16,7 +16,9 @@ std::optional<int> StatusCount::count(const QString &databasePath, LeadStatus st
         return std::nullopt;
     QSqlQuery q(db->sql());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM lead_log WHERE status = ?"));
+    // The per-status counters the triggers keep exact (migration 002): one row read, however
+    // many leads have that status.
+    q.prepare(QStringLiteral("SELECT IFNULL((SELECT n FROM lead_log_counts WHERE status = ?), 0)"));
     q.addBindValue(statusKey(status));
     if (!q.exec() || !q.next()) {
         *error = QStringLiteral("Leads cannot be counted: %1").arg(q.lastError().text());

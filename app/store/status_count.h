@@ -10,8 +10,8 @@ namespace leadkeeper {
 
 /**
  * How many lead log entries have one status, for the tray badge and notifications. A blocking
- * query that opens its own connection: run it on a worker thread (DESIGN.md §7). It uses the
- * (status, received_at, id) index and runs to the end (no half-stepped statement, DESIGN.md §9).
+ * query that opens its own connection: run it on a worker thread (DESIGN.md §7). It reads the
+ * counters table the triggers keep exact, so it costs the same for ten leads or a million.
  */
 class StatusCount
 {

@@ -7,6 +7,7 @@
 #include "tray_notifier.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void notificationsAreRateLimited();
     void notificationsCanBeOff();
     void watcherCountsErrorLeads();
+    void watcherCountsAtMostOncePerIntervalDuringABulkJob();
 };
 
 void TestTrayNotifier::countShowsInTooltipAndIcon()
@@ -106,6 +108,45 @@ void TestTrayNotifier::watcherCountsErrorLeads()
     QCOMPARE(changed.last().at(1).toInt(), 3);
     QCOMPARE(notified.size(), 1);
     QVERIFY(notified.last().at(0).toString().contains(QStringLiteral("3 leads failed")));
+}
+
+// A bulk job processes hundreds of leads a second and the desk asks for a recount after each: the
+// watcher counts once at once, then at most once per interval, and ends on the true count.
+void TestTrayNotifier::watcherCountsAtMostOncePerIntervalDuringABulkJob()
+{
+    test::TempStore store;
+    QString error;
+    auto db = Database::open(store.databasePath(), &error);
+    QVERIFY2(db, qPrintable(error));
+    LeadLogStore log(db->sql());
+    QList<IncomingLead> leads;
+    for (int i = 0; i < 60; ++i) {
+        IncomingLead l;
+        l.leadgenId = QStringLiteral("8100000000%1").arg(i, 4, 10, QLatin1Char('0'));
+        l.pageId = QStringLiteral("1");
+        l.rawPayload = "{}";
+        leads << l;
+    }
+    QVERIFY2(log.storeDelivery(leads, QDateTime::currentMSecsSinceEpoch(), &error), qPrintable(error));
+
+    ErrorCountWatcher watcher(store.databasePath());
+    QSignalSpy changed(&watcher, &ErrorCountWatcher::countChanged);
+    QSqlQuery q(db->sql());
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < 60; ++i) { // one more Error lead every 5 ms, and a refresh each time
+        q.prepare(QStringLiteral("UPDATE lead_log SET status = 'error' WHERE leadgen_id = ?"));
+        q.addBindValue(leads.at(i).leadgenId);
+        QVERIFY(q.exec());
+        watcher.refresh();
+        QTest::qWait(5);
+    }
+    const qint64 burstMs = clock.elapsed();
+    const int countsDuringBurst = int(changed.size());
+    // One count at the start, then one per started interval.
+    QVERIFY2(countsDuringBurst <= 2 + int(burstMs / ErrorCountWatcher::minIntervalMs()),
+             qPrintable(QStringLiteral("%1 counts in %2 ms").arg(countsDuringBurst).arg(burstMs)));
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.count(), 60, 5000); // the last refresh is not lost
 }
 
 QTEST_MAIN(TestTrayNotifier)
