@@ -395,14 +395,14 @@ void WebhookListener::recordRejection(RejectedDeliveryLog *log, RejectedDelivery
  * The writer's connection never checkpoints (wal_autocheckpoint=0): copying the WAL into the
  * database file takes milliseconds, and the delivery whose commit crossed the threshold would wait
  * for it (it was the listener's p99 during bulk reprocessing). Instead this thread, which answers no
- * request, checkpoints once a second after deliveries were committed:
+ * request, checkpoints every kCheckpointIntervalMs (200 ms) after deliveries were committed:
  *  1. a PASSIVE checkpoint, which takes no lock: the bulk of the copying while the writer commits on;
  *  2. the same again behind the write gate, so no writer of this process appends meanwhile: it
  *     copies only what came in since step 1 and completes, so that the next commit starts the WAL
  *     over from its beginning. Without a complete checkpoint the WAL (and the shared-memory index
  *     SQLite maps for it) would grow for as long as deliveries keep coming.
  * A reader that still uses an old snapshot (a desk query) can keep a checkpoint from completing;
- * the next second tries again. Processing workers keep SQLite's own checkpoints.
+ * the next round tries again. Processing workers keep SQLite's own checkpoints.
  */
 void WebhookListener::checkpoint()
 {

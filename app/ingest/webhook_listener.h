@@ -50,7 +50,7 @@ class WebhookListener : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int kCheckpointIntervalMs = 1000;
+    static constexpr int kCheckpointIntervalMs = 200;
     static constexpr int kRejectionsPerSecond = 20;
 
     explicit WebhookListener(const Settings &settings, QObject *parent = nullptr);
