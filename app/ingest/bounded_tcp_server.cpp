@@ -286,6 +286,20 @@ void BoundedTcpServer::adopt(qintptr handle)
     QMetaObject::invokeMethod(this, [this, handle] { serve(handle); }, Qt::QueuedConnection);
 }
 
+void BoundedTcpServer::acceptOnlyThroughAdopt()
+{
+    m_adoptOnly = true;
+    pauseAccepting();
+}
+
+QTcpSocket *BoundedTcpServer::nextPendingConnection()
+{
+    QTcpSocket *socket = QTcpServer::nextPendingConnection();
+    if (m_adoptOnly)
+        pauseAccepting();
+    return socket;
+}
+
 void BoundedTcpServer::incomingConnection(qintptr handle)
 {
     if (!m_dispatch.isEmpty()) {

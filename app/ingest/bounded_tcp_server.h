@@ -56,6 +56,13 @@ public:
     void dispatchTo(const QList<BoundedTcpServer *> &servers);
     /// Serves a connection another server accepted (any thread; runs in this server's thread).
     void adopt(qintptr handle);
+    /// Never accepts on its own socket again, only adopt()s (a handler behind an acceptor: its
+    /// listening socket is a duplicate of the acceptor's, held because QHttpServer wants one).
+    void acceptOnlyThroughAdopt();
+
+    /// QTcpServer turns accepting back on here (it pauses itself when its queue is full); a
+    /// server that only adopts stays paused, or it would race the acceptor for connections.
+    QTcpSocket *nextPendingConnection() override;
     const ListenerLimits &limits() const { return m_limits; }
 
 Q_SIGNALS:
@@ -76,6 +83,7 @@ private:
     std::atomic<int> m_own{0}; ///< those of them this server serves
     QList<BoundedTcpServer *> m_dispatch; ///< acceptor only: where connections go
     qsizetype m_next = 0;
+    bool m_adoptOnly = false;
     int m_lingering = 0; ///< connections refused at the cap, still being closed
 };
 

@@ -189,7 +189,7 @@ bool WebhookListener::startHandler(Handler &handler, int fd, QString *error)
         closeSocket(fd);
         return false;
     }
-    tcp->pauseAccepting(); // the acceptor hands connections over (BoundedTcpServer::adopt())
+    tcp->acceptOnlyThroughAdopt(); // the acceptor hands connections over (BoundedTcpServer::adopt())
     Handler *h = &handler;
     connect(tcp, &BoundedTcpServer::connectionCut, handler.home,
             [this, h](int status, const QString &reason, const QString &peer) {
