@@ -15,6 +15,28 @@
 using namespace leadkeeper;
 using leadkeeper::ui::TrayNotifier;
 
+namespace {
+
+/// Stores `n` Pending webhook leads with ids prefix + a counter; returns their ids (empty: failed).
+QStringList storePendingLeads(Database &db, const QString &prefix, int n, QString *error)
+{
+    QList<IncomingLead> leads;
+    QStringList ids;
+    for (int i = 0; i < n; ++i) {
+        IncomingLead l;
+        l.leadgenId = prefix + QStringLiteral("%1").arg(i, 4, 10, QLatin1Char('0'));
+        l.pageId = QStringLiteral("1");
+        l.rawPayload = "{}";
+        leads << l;
+        ids << l.leadgenId;
+    }
+    if (!LeadLogStore(db.sql()).storeDelivery(leads, QDateTime::currentMSecsSinceEpoch(), error))
+        return {};
+    return ids;
+}
+
+} // namespace
+
 class TestTrayNotifier : public QObject
 {
     Q_OBJECT
@@ -74,19 +96,12 @@ void TestTrayNotifier::watcherCountsErrorLeads()
     QString error;
     auto db = Database::open(store.databasePath(), &error);
     QVERIFY2(db, qPrintable(error));
-    LeadLogStore log(db->sql());
-    QList<IncomingLead> leads;
-    for (int i = 0; i < 5; ++i) {
-        IncomingLead l;
-        l.leadgenId = QStringLiteral("8000000000000%1").arg(i);
-        l.pageId = QStringLiteral("1");
-        l.rawPayload = "{}";
-        leads << l;
-    }
-    QVERIFY2(log.storeDelivery(leads, QDateTime::currentMSecsSinceEpoch(), &error), qPrintable(error));
+    const QStringList ids = storePendingLeads(*db, QStringLiteral("8000000000"), 5, &error);
+    QVERIFY2(ids.size() == 5, qPrintable(error));
     QSqlQuery q(db->sql());
     QVERIFY(q.exec(QStringLiteral("UPDATE lead_log SET status = 'error' WHERE leadgen_id IN "
-                                  "('80000000000000', '80000000000001')")));
+                                  "('%1', '%2')")
+                       .arg(ids.at(0), ids.at(1))));
 
     ErrorCountWatcher watcher(store.databasePath());
     TrayNotifier tray{QIcon()};
@@ -118,16 +133,8 @@ void TestTrayNotifier::watcherCountsAtMostOncePerIntervalDuringABulkJob()
     QString error;
     auto db = Database::open(store.databasePath(), &error);
     QVERIFY2(db, qPrintable(error));
-    LeadLogStore log(db->sql());
-    QList<IncomingLead> leads;
-    for (int i = 0; i < 60; ++i) {
-        IncomingLead l;
-        l.leadgenId = QStringLiteral("8100000000%1").arg(i, 4, 10, QLatin1Char('0'));
-        l.pageId = QStringLiteral("1");
-        l.rawPayload = "{}";
-        leads << l;
-    }
-    QVERIFY2(log.storeDelivery(leads, QDateTime::currentMSecsSinceEpoch(), &error), qPrintable(error));
+    const QStringList ids = storePendingLeads(*db, QStringLiteral("8100000000"), 60, &error);
+    QVERIFY2(ids.size() == 60, qPrintable(error));
 
     ErrorCountWatcher watcher(store.databasePath());
     QSignalSpy changed(&watcher, &ErrorCountWatcher::countChanged);
@@ -136,7 +143,7 @@ void TestTrayNotifier::watcherCountsAtMostOncePerIntervalDuringABulkJob()
     clock.start();
     for (int i = 0; i < 60; ++i) { // one more Error lead every 5 ms, and a refresh each time
         q.prepare(QStringLiteral("UPDATE lead_log SET status = 'error' WHERE leadgen_id = ?"));
-        q.addBindValue(leads.at(i).leadgenId);
+        q.addBindValue(ids.at(i));
         QVERIFY(q.exec());
         watcher.refresh();
         QTest::qWait(5);
