@@ -3,9 +3,11 @@
 
 #include <QAtomicInt>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QThread>
 #include <QUrl>
 
 namespace leadkeeper {
@@ -131,12 +133,23 @@ std::optional<Database> Database::open(const QString &path, const Options &optio
     }
 
     if (!options.readOnly) {
-        QSqlQuery q(d.m_db);
-        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next()
-            || q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
-            *error = QStringLiteral("Cannot switch %1 to write-ahead logging: %2")
-                         .arg(d.m_path, q.lastError().text());
-            return std::nullopt;
+        // Switching a fresh file to WAL needs it to itself for a moment, and SQLite does not
+        // always call the busy handler for that: when several connections open a new file at
+        // once (a desk and a serve starting together), retry for up to the busy timeout.
+        QElapsedTimer waited;
+        waited.start();
+        for (int pauseMs = 1;; pauseMs = qMin(pauseMs * 2, 50)) {
+            QSqlQuery q(d.m_db);
+            if (q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) && q.next()
+                && q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0)
+                break;
+            const QString why = q.lastError().text();
+            if (!why.contains(QLatin1String("locked"), Qt::CaseInsensitive)
+                || waited.elapsed() >= options.busyTimeoutMs) {
+                *error = QStringLiteral("Cannot switch %1 to write-ahead logging: %2").arg(d.m_path, why);
+                return std::nullopt;
+            }
+            QThread::msleep(pauseMs);
         }
     }
     // temp_store=MEMORY: SQLite's transient tables (RETURNING rows, sorts, the desk's match sets)
