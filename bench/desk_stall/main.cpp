@@ -1,13 +1,13 @@
 // desk_stall: how long the desk's GUI thread stalls while a 10,000-lead bulk reprocess runs and
 // while 200 signed webhooks/s arrive (issue 4's quality bar: under 50 ms). The real desk, composed
-// as runDesk() composes it, on the offscreen platform; a 5 ms precise timer measures how late the
+// as runDesk() runs it (ui::DeskSession), on the offscreen platform; a 5 ms precise timer measures how late the
 // GUI thread answers, every GUI event dispatch is timed, and the GUI thread's stack is sampled
 // during long ones. Prints figures; asserts nothing. See README.md next to this file.
 
 #include "config/secret_store.h"
 #include "desk_controller.h"
 #include "error_count_watcher.h"
-#include "desk_composition.h"
+#include "desk_session.h"
 #include "timed_application.h"
 #include "ingest/listener_thread.h"
 #include "log_generator.h"
@@ -170,7 +170,7 @@ int main(int argc, char **argv)
     auto database = Database::open(bed.databasePath(), &error);
     if (!database)
         return fail(error);
-    DeskComposition desk(bed.settings(), std::move(*database));
+    ui::DeskSession desk(bed.settings(), std::move(*database));
     if (!desk.start(&error))
         out << "  warning: processing does not run: " << error << Qt::endl;
     // What-ifs that test a diagnosis; the header says they are on.

@@ -1,6 +1,6 @@
 #include "scenario_runner.h"
 
-#include "desk_composition.h"
+#include "desk_session.h"
 #include "desk_controller.h"
 #include "load_generator.h"
 #include "main_window.h"
@@ -80,7 +80,7 @@ QString loadAverage()
                              : QStringLiteral("?");
 }
 
-ScenarioRunner::ScenarioRunner(TimedApplication &app, DeskComposition &desk, ReprocessBed &bed,
+ScenarioRunner::ScenarioRunner(TimedApplication &app, ui::DeskSession &desk, ReprocessBed &bed,
                                const ScenarioOptions &options)
     : m_app(app), m_desk(desk), m_bed(bed), m_options(options),
       m_requests(QByteArray(ReprocessBed::kAppSecret)),

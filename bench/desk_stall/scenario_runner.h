@@ -9,9 +9,12 @@
 #include <memory>
 #include <vector>
 
+namespace leadkeeper::ui {
+class DeskSession;
+}
+
 namespace leadkeeper::bench {
 
-class DeskComposition;
 class ReprocessBed;
 class TickProbe;
 
@@ -76,7 +79,7 @@ struct ScenarioResult
 class ScenarioRunner
 {
 public:
-    ScenarioRunner(TimedApplication &app, DeskComposition &desk, ReprocessBed &bed,
+    ScenarioRunner(TimedApplication &app, ui::DeskSession &desk, ReprocessBed &bed,
                    const ScenarioOptions &options);
     ~ScenarioRunner();
 
@@ -88,7 +91,7 @@ private:
     bool settle(bool reset, QString *error);
 
     TimedApplication &m_app;
-    DeskComposition &m_desk;
+    ui::DeskSession &m_desk;
     ReprocessBed &m_bed;
     ScenarioOptions m_options;
     RequestPool m_requests;
