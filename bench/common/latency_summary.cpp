@@ -23,6 +23,7 @@ LatencySummary LatencySummary::of(std::vector<qint64> &samples, double samplesPe
     s.p50Ms = rank(50);
     s.p90Ms = rank(90);
     s.p99Ms = rank(99);
+    s.p999Ms = rank(99.9);
     s.maxMs = double(samples.back()) / samplesPerMs;
     s.meanMs = sum / double(samples.size()) / samplesPerMs;
     return s;

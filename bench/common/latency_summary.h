@@ -14,6 +14,7 @@ struct LatencySummary
     double p50Ms = 0;
     double p90Ms = 0;
     double p99Ms = 0;
+    double p999Ms = 0;
     double maxMs = 0;
     double meanMs = 0;
 

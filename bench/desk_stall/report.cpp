@@ -1,20 +1,10 @@
 #include "report.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace leadkeeper::bench {
 
 namespace {
-
-// Nearest rank on sorted samples, as LatencySummary computes its percentiles.
-double rankMs(const std::vector<qint64> &sorted, double p)
-{
-    if (sorted.empty())
-        return 0;
-    const size_t r = size_t(std::max(1.0, std::ceil(p / 100.0 * double(sorted.size()))));
-    return double(sorted[std::min(r, sorted.size()) - 1]) / 1e6;
-}
 
 QString ms(double v)
 {
@@ -26,12 +16,12 @@ QString ms(double v)
 StallFigures StallFigures::of(ScenarioResult &r)
 {
     StallFigures f;
-    const LatencySummary s = LatencySummary::of(r.lateness, 1e6); // sorts r.lateness
+    const LatencySummary s = LatencySummary::of(r.lateness, 1e6);
     f.ticks = s.count;
     f.maxMs = s.maxMs;
     f.p50Ms = s.p50Ms;
     f.p99Ms = s.p99Ms;
-    f.p999Ms = rankMs(r.lateness, 99.9);
+    f.p999Ms = s.p999Ms;
     for (qint64 v : r.lateness) {
         f.over50 += v > 50'000'000;
         f.over16 += v > 16'000'000;
