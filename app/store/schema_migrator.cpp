@@ -19,6 +19,7 @@ struct Migration
 constexpr Migration kMigrations[] = {
     {1, ":/migrations/001_initial.sql"},
     {2, ":/migrations/002_desk.sql"},
+    {3, ":/migrations/003_day_counts.sql"},
 };
 
 QStringList statementsOf(const QString &script)
