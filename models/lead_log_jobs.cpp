@@ -11,6 +11,71 @@ namespace {
 // Counting new rows at the top stops here: more than this at once is treated as a new log.
 constexpr qint64 kMaxHead = 1'000'000;
 
+// The nearest place at or before `first` to read from: an anchor, a day start, else the top row.
+Anchor nearestStart(const View &view, qint64 first)
+{
+    Anchor best{0, *view.topKey};
+    const auto consider = [&](const QList<Anchor> &starts) {
+        const auto after = std::upper_bound(starts.cbegin(), starts.cend(), first,
+                                            [](qint64 row, const Anchor &a) { return row < a.row; });
+        if (after != starts.cbegin() && std::prev(after)->row >= best.row)
+            best = *std::prev(after);
+    };
+    consider(view.anchors);
+    if (view.days)
+        consider(*view.days);
+    return best;
+}
+
+// The day starts of `filter` in `sort` order into `days`, when the counters have them (else
+// `days` stays empty); false on an error.
+bool readDays(LeadLogQuery &query, const DeskFilter &filter, const DeskSort &sort,
+              std::optional<QList<Anchor>> *days, QString *error)
+{
+    const auto starts = query.dayStarts(filter, sort, error);
+    if (!starts)
+        return error->isEmpty();
+    QList<Anchor> anchors;
+    anchors.reserve(starts->size());
+    for (const LeadLogQuery::DayStart &d : *starts)
+        anchors << Anchor{d.row, d.key};
+    *days = std::move(anchors);
+    return true;
+}
+
+// With day starts: anchors every kAnchorStep rows inside the days longer than kLongDay, from
+// the first such day without them on, for about `budgetMs`.
+std::optional<Walk> fillLongDays(LeadLogQuery &query, const View &view, int budgetMs,
+                                 QString *error)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QList<Anchor> starts = *view.days + view.anchors;
+    std::stable_sort(starts.begin(), starts.end(),
+                     [](const Anchor &a, const Anchor &b) { return a.row < b.row; });
+    Walk walk;
+    for (qsizetype i = 0; i < starts.size(); ++i) {
+        const qint64 end = i + 1 < starts.size() ? starts.at(i + 1).row : view.count;
+        if (end - starts.at(i).row <= kLongDay)
+            continue;
+        Anchor from = starts.at(i);
+        while (from.row + kAnchorStep < end) {
+            if (clock.elapsed() >= budgetMs)
+                return walk;
+            const auto step = query.stepFrom(view.filter, view.sort, {from.key, true}, kAnchorStep,
+                                             error);
+            if (!step)
+                return std::nullopt;
+            if (!step->key)
+                break; // fewer rows than counted: the next refresh brings the days as they are
+            from = Anchor{from.row + kAnchorStep, *step->key};
+            walk.anchors << from;
+        }
+    }
+    walk.count = view.count;
+    return walk;
+}
+
 } // namespace
 
 std::optional<QList<DeskRow>> loadRows(LeadLogQuery &query, const View &view, qint64 first,
@@ -18,15 +83,9 @@ std::optional<QList<DeskRow>> loadRows(LeadLogQuery &query, const View &view, qi
 {
     if (!view.topKey || length <= 0)
         return QList<DeskRow>{};
-    // The nearest anchor at or before `first`; without one, the top row.
-    LeadLogQuery::Start start{view.topKey, true};
-    qint64 startRow = 0;
-    const auto after = std::upper_bound(view.anchors.cbegin(), view.anchors.cend(), first,
-                                        [](qint64 row, const Anchor &a) { return row < a.row; });
-    if (after != view.anchors.cbegin()) {
-        start.key = std::prev(after)->key;
-        startRow = std::prev(after)->row;
-    }
+    const Anchor nearest = nearestStart(view, first);
+    const LeadLogQuery::Start start{nearest.key, true};
+    const qint64 startRow = nearest.row;
     // Near the end of a known count, reading backwards from the last row is the short way.
     const qint64 fromEnd = view.count - (first + length);
     if (view.countExact && fromEnd >= 0 && fromEnd < first - startRow)
@@ -53,6 +112,8 @@ std::optional<Reset> loadReset(LeadLogQuery &query, const DeskFilter &filter, co
         reset.count = reset.rows.size();
         reset.countExact = reset.rows.size() < length;
     }
+    if (!readDays(query, filter, sort, &reset.days, error))
+        return std::nullopt;
     const auto counts = query.statusCounts(error);
     if (!counts)
         return std::nullopt;
@@ -70,6 +131,8 @@ std::optional<Walk> walkAnchors(LeadLogQuery &query, const View &view, int budge
         walk.count = 0;
         return walk;
     }
+    if (view.days)
+        return fillLongDays(query, view, budgetMs, error);
     QElapsedTimer clock;
     clock.start();
     // A text filter's keys first: then every step is an index seek in them.
@@ -130,6 +193,12 @@ std::optional<Refresh> loadRefresh(LeadLogQuery &query, const View &view, qint64
     refresh.count = query.knownTotal(view.filter, view.sort, error);
     if (!error->isEmpty())
         return std::nullopt;
+    // Days as they are now (entries that left or joined the filter anywhere moved them).
+    if (view.days) {
+        if (!readDays(query, view.filter, view.sort, &refresh.days, error))
+            return std::nullopt;
+        now.days = refresh.days;
+    }
     // A window at the top (the user watches new leads arrive) takes the new rows in.
     const bool atTop = windowFirst == 0;
     refresh.windowFirst = atTop ? 0 : windowFirst + refresh.head;

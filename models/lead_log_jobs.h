@@ -19,11 +19,15 @@ namespace leadkeeper::desk {
 
 /// Every kAnchorStep rows the key of that row: a read anywhere starts at most this far from one.
 inline constexpr qint64 kAnchorStep = 10000;
+/// With day starts (LeadLogQuery::dayStarts), only days longer than this get anchors inside.
+inline constexpr qint64 kLongDay = 5 * kAnchorStep;
 
+/// A place to start reading: the row `row` is the first one read from `key`, inclusively.
 struct Anchor
 {
     qint64 row = 0;
     QVariantList key;
+    friend bool operator==(const Anchor &, const Anchor &) = default;
 };
 
 struct View
@@ -31,12 +35,16 @@ struct View
     DeskFilter filter;
     DeskSort sort;
     std::optional<QVariantList> topKey; ///< key of row 0; none while the model is empty
-    QList<Anchor> anchors;              ///< by row
+    QList<Anchor> anchors;              ///< by row: found by the walk
+    /// By row, when the filter and order have them: where each received day begins, from the
+    /// day counters (read with the count, so exact). Then the count is exact, and the walk only
+    /// places anchors inside days longer than kLongDay.
+    std::optional<QList<Anchor>> days;
     qint64 count = 0;
     bool countExact = false;
 };
 
-/// Rows [first, first + length) of `view`, from the nearest anchor (or from the end).
+/// Rows [first, first + length) of `view`, from the nearest anchor or day (or from the end).
 std::optional<QList<DeskRow>> loadRows(LeadLogQuery &query, const View &view, qint64 first,
                                        int length, QString *error);
 
@@ -45,6 +53,7 @@ struct Reset
     QList<DeskRow> rows; ///< the first rows
     qint64 count = 0;
     bool countExact = false;
+    std::optional<QList<Anchor>> days;
     QHash<LeadStatus, qint64> statusCounts;
     std::optional<qint64> lastWebhookMs;
 };
@@ -54,10 +63,12 @@ std::optional<Reset> loadReset(LeadLogQuery &query, const DeskFilter &filter, co
 
 struct Walk
 {
-    QList<Anchor> anchors; ///< new ones, after the last anchor given
-    std::optional<qint64> count; ///< once the walk reached the last row
+    QList<Anchor> anchors; ///< new ones, by row (after the last anchor given, without days)
+    std::optional<qint64> count; ///< once the walk reached the last row (or, with days, no long
+                                 ///< day is left without anchors)
 };
-/// Steps through the index from the last anchor for about `budgetMs`, placing anchors.
+/// Steps through the index for about `budgetMs`, placing anchors: from the last anchor on, or,
+/// with days, inside the first long days without them.
 std::optional<Walk> walkAnchors(LeadLogQuery &query, const View &view, int budgetMs,
                                 QString *error);
 
@@ -66,6 +77,7 @@ struct Refresh
     qint64 head = 0;                    ///< rows now before the old top key (new ones)
     std::optional<QVariantList> topKey; ///< the new top key
     std::optional<qint64> count;        ///< all matching rows, when the query knows them
+    std::optional<QList<Anchor>> days;  ///< when the view has days: as they are now
     qint64 windowFirst = 0;             ///< in rows after the head is inserted
     QList<DeskRow> window;
     QHash<LeadStatus, qint64> statusCounts;

@@ -3,6 +3,7 @@
 
 #include "lead_log_model_post.h"
 
+#include <algorithm>
 #include <climits>
 
 namespace leadkeeper {
@@ -150,6 +151,7 @@ void LeadLogModel::applyReset(desk::Reset reset)
     m_view.countExact = reset.countExact;
     m_view.topKey = reset.rows.isEmpty() ? std::nullopt : std::optional(reset.rows.first().key);
     m_view.anchors.clear();
+    m_view.days = std::move(reset.days);
     m_windowFirst = 0;
     m_window = std::move(reset.rows);
     m_resetPending = false;
@@ -197,6 +199,9 @@ void LeadLogModel::applyWalk(desk::Walk walk, qint64 shift)
         a.row += shift;
         m_view.anchors << std::move(a);
     }
+    if (m_view.days) // anchors inside long days come in any order
+        std::stable_sort(m_view.anchors.begin(), m_view.anchors.end(),
+                         [](const desk::Anchor &a, const desk::Anchor &b) { return a.row < b.row; });
     if (walk.count) {
         if (!m_view.countExact) {
             setCount(*walk.count + shift);

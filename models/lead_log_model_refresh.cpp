@@ -67,8 +67,18 @@ void LeadLogModel::applyRefresh(desk::Refresh r)
         m_windowFirst += r.head;
         for (desk::Anchor &a : m_view.anchors)
             a.row += r.head;
+        if (m_view.days)
+            for (desk::Anchor &a : *m_view.days)
+                a.row += r.head;
         m_view.topKey = r.topKey;
         endInsertRows();
+    }
+    // Days that moved other than by the new rows at the top: entries left or joined the filter
+    // somewhere, so the anchors placed inside long days are off; they are placed again.
+    bool replaceAnchors = false;
+    if (r.days) {
+        replaceAnchors = m_view.days != r.days && !m_view.anchors.isEmpty();
+        m_view.days = std::move(r.days);
     }
     // Rows left or joined the filter below the top (a status change under a status filter):
     // the positions after them moved. Keep what can be kept, by entry id.
@@ -132,6 +142,14 @@ void LeadLogModel::applyRefresh(desk::Refresh r)
         }
         if (r.window.size() > m_window.size())
             m_window = std::move(r.window);
+    }
+    if (replaceAnchors && !moved) {
+        // Reads under way placed their rows by the days as they were: dropped (rows asked for
+        // are asked again).
+        ++m_generation;
+        m_walking = m_rowsInFlight = false;
+        m_view.anchors.clear();
+        continueWalk();
     }
     m_lastError.clear();
     if (r.lastWebhookMs)

@@ -5,6 +5,8 @@
 
 #include <QSqlQuery>
 
+#include <limits>
+
 namespace leadkeeper {
 
 using namespace desk_sql;
@@ -193,6 +195,47 @@ std::optional<qint64> LeadLogQuery::knownTotal(const DeskFilter &filter, const D
         !q.next())
         return std::nullopt;
     return q.value(0).toLongLong();
+}
+
+std::optional<QList<LeadLogQuery::DayStart>> LeadLogQuery::dayStarts(const DeskFilter &filter,
+                                                                     const DeskSort &sort,
+                                                                     QString *error)
+{
+    const bool byStatus = sort.key == DeskSortKey::Status;
+    if (!filter.isCountedByStatus() || (!byStatus && sort.key != DeskSortKey::Received))
+        return std::nullopt;
+    QStringList where{QStringLiteral("n > 0")};
+    QVariantList binds;
+    addFilter(where, binds, filter);
+    const QString direction = sort.descending ? QStringLiteral(" DESC") : QStringLiteral(" ASC");
+    const QString sql =
+        byStatus ? QStringLiteral("SELECT status, day, n FROM lead_log_day_counts%1 "
+                                  "ORDER BY status%2, day%2")
+                       .arg(whereSql(where), direction)
+                 : QStringLiteral("SELECT NULL, day, SUM(n) FROM lead_log_day_counts%1 "
+                                  "GROUP BY day ORDER BY day%2")
+                       .arg(whereSql(where), direction);
+    QSqlQuery q(m_db);
+    if (!run(q, sql, binds, error))
+        return std::nullopt;
+    // Read inclusively in the order's direction, a day starts at its last millisecond and the
+    // largest id (descending), or at its first millisecond and an id below every id (ascending).
+    constexpr qint64 kDayMs = 86'400'000;
+    QList<DayStart> starts;
+    qint64 row = 0;
+    while (q.next()) {
+        const qint64 day = q.value(1).toLongLong();
+        QVariantList key;
+        if (byStatus)
+            key << q.value(0);
+        if (sort.descending)
+            key << (day + 1) * kDayMs - 1 << std::numeric_limits<qint64>::max();
+        else
+            key << day * kDayMs << std::numeric_limits<qint64>::min();
+        starts << DayStart{row, key};
+        row += q.value(2).toLongLong();
+    }
+    return starts;
 }
 
 bool LeadLogQuery::prepareMatches(const DeskFilter &filter, const DeskSort &sort, bool complete,

@@ -134,6 +134,20 @@ public:
     std::optional<qint64> countBefore(const DeskFilter &filter, const DeskSort &sort,
                                       const QVariantList &key, qint64 limit, QString *error);
 
+    /// Where a received day begins: `row` rows of the order come before it, and a read that
+    /// starts at `key` (inclusive) starts at its first row (no entry has that key: it lies just
+    /// beyond the day's end, or before its beginning, in the order's direction).
+    struct DayStart
+    {
+        qint64 row = 0;
+        QVariantList key;
+    };
+    /// Every day that has matching entries, in `sort` order, from lead_log_day_counts (no rows
+    /// read): for a filter of statuses only in received or status order. nullopt for other
+    /// filters and orders (`error` empty), or on an error.
+    std::optional<QList<DayStart>> dayStarts(const DeskFilter &filter, const DeskSort &sort,
+                                             QString *error);
+
     /// Matching entries when known without counting rows: from the status counters, or the size
     /// of a complete match set. nullopt when not known, or on an error (`error` set).
     std::optional<qint64> knownTotal(const DeskFilter &filter, const DeskSort &sort,

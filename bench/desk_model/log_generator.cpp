@@ -35,6 +35,7 @@ const char *const kErrors[] = {
 // What the per-row triggers of migration 002 maintain, rebuilt once after the bulk insert.
 const QString kFtsTable = QStringLiteral("lead_log_fts");
 const QString kCountsTable = QStringLiteral("lead_log_counts");
+const QString kDayCountsTable = QStringLiteral("lead_log_day_counts");
 
 // Rows per transaction: big enough that commits cost nothing, small enough for the WAL.
 constexpr qint64 kBatch = 200000;
@@ -215,13 +216,18 @@ bool generateLog(const QString &databasePath, qint64 rows, QString *error)
             return false;
     g.phase("indexes rebuilt", clock);
 
-    // What the insert trigger did per row (lead_log_desk_insert): index the text, count the
-    // status. Its third step names entries from their lead payload; generated rows carry none.
+    // What the insert triggers did per row (lead_log_desk_insert, lead_log_day_insert): index the
+    // text, count the status and the status per received day. The third step of the first names
+    // entries from their lead payload; generated rows carry none.
     if (!g.exec(QStringLiteral("BEGIN IMMEDIATE"))
         || !g.exec(QStringLiteral("INSERT INTO %1 (%1) VALUES ('rebuild')").arg(kFtsTable))
         || !g.exec(QStringLiteral("DELETE FROM %1").arg(kCountsTable))
         || !g.exec(QStringLiteral("INSERT INTO %1 (status, n) SELECT status, COUNT(*) FROM "
-                                  "lead_log GROUP BY status").arg(kCountsTable)))
+                                  "lead_log GROUP BY status").arg(kCountsTable))
+        || !g.exec(QStringLiteral("DELETE FROM %1").arg(kDayCountsTable))
+        || !g.exec(QStringLiteral("INSERT INTO %1 (status, day, n) SELECT status, "
+                                  "received_at / 86400000, COUNT(*) FROM lead_log "
+                                  "GROUP BY status, received_at / 86400000").arg(kDayCountsTable)))
         return false;
     for (const auto &[name, sql] : *triggers)
         if (!g.exec(sql))
@@ -233,12 +239,15 @@ bool generateLog(const QString &databasePath, qint64 rows, QString *error)
     // The checks: the counters hold every entry, the full-text index one document per entry.
     const auto logRows = g.value(QStringLiteral("SELECT COUNT(*) FROM lead_log"));
     const auto counted = g.value(QStringLiteral("SELECT SUM(n) FROM %1").arg(kCountsTable));
+    const auto countedByDay =
+        g.value(QStringLiteral("SELECT SUM(n) FROM %1").arg(kDayCountsTable));
     const auto indexed = g.value(QStringLiteral("SELECT COUNT(*) FROM %1_docsize").arg(kFtsTable));
-    if (!logRows || !counted || !indexed)
+    if (!logRows || !counted || !countedByDay || !indexed)
         return false;
-    if (*counted != *logRows || *indexed != *logRows) {
-        *error = QStringLiteral("check failed: %1 entries, %2 counted, %3 in the full-text index")
-                     .arg(*logRows).arg(*counted).arg(*indexed);
+    if (*counted != *logRows || *countedByDay != *logRows || *indexed != *logRows) {
+        *error = QStringLiteral("check failed: %1 entries, %2 counted, %3 counted by day, %4 in "
+                                "the full-text index")
+                     .arg(*logRows).arg(*counted).arg(*countedByDay).arg(*indexed);
         return false;
     }
     if (!g.exec(QStringLiteral("PRAGMA synchronous=FULL"))

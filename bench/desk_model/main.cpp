@@ -192,8 +192,8 @@ int main(int argc, char **argv)
         bar->setValue(int(bar->maximum() * fraction));
         line(what, waitShown(view, model, t), "< 50 ms");
     };
-    jump("jump to the middle (walk running)", 0.5);
-    jump("jump to 37 % (walk running)", 0.37);
+    jump("jump to the middle (just opened)", 0.5);
+    jump("jump to 37 % (just opened)", 0.37);
     waitReaderIdle(model, 600000);
     line("anchors complete, since opened", clock.nsecsElapsed() / 1e6, "-");
     jump("jump to the end", 1.0);
