@@ -1,6 +1,6 @@
 #include "form_list_model.h"
 
-#include "config/page_admin.h"
+#include "config/fetched_form_store.h"
 
 namespace leadkeeper {
 
@@ -26,7 +26,7 @@ int FormListModel::mergeFetched(const QList<GraphForm> &fetched)
         if (row >= 0) {
             Entry &e = m_entries[row];
             e.metaStatus = g.status;
-            e.form.questions = PageAdmin::questionsJson(g);
+            e.form.questions = FetchedFormStore::questionsJson(g);
             if (e.form.formName.isEmpty() || e.form.id == 0)
                 e.form.formName = g.name;
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
@@ -35,7 +35,7 @@ int FormListModel::mergeFetched(const QList<GraphForm> &fetched)
         Entry e;
         e.form.formId = g.id;
         e.form.formName = g.name;
-        e.form.questions = PageAdmin::questionsJson(g);
+        e.form.questions = FetchedFormStore::questionsJson(g);
         e.metaStatus = g.status;
         const int at = int(m_entries.size());
         beginInsertRows({}, at, at);

@@ -9,13 +9,17 @@
 namespace leadkeeper {
 
 /**
- * The lead forms of one page: the stored form mappings plus the forms "Fetch forms from Meta"
- * found that are not mapped yet. Columns Form, Form id, On Meta (Active, Archived, or "not fetched"
- * when Meta was not asked in this session), Mapping ("Not mapped — leads wait", "6 questions mapped", "Paused").
+ * The lead forms of one page: the stored form mappings plus the forms Meta listed that are not
+ * mapped yet. Columns Form, Form id, On Meta (Active, Archived, or "not fetched" when the page's
+ * last fetch did not list the form, or the page was never fetched), Mapping ("Not mapped — leads
+ * wait", "6 questions mapped", "Paused").
  *
- * A fetched form is never written by this model: it becomes a stored mapping only when its mapping
- * is saved (a stored form counts as mapped for the pipeline, DESIGN.md §5 step 1). Fetching again
- * refreshes the questions and names of stored forms in memory, for the mapping editor.
+ * The caller gives the page's mappings (setForms()) and then what Meta listed (mergeFetched()):
+ * the page's last fetch as PageAdmin::loadPages() read it from the store, or the answer of a fetch
+ * just made. A fetched form is never written by this model, and the store keeps fetched forms
+ * apart from the mappings: a form becomes a stored mapping only when its mapping is saved (a
+ * stored mapping counts as mapped for the pipeline, DESIGN.md §5 step 1). Merging refreshes the
+ * questions and names of stored forms in memory, for the mapping editor.
  * GUI-thread only; no I/O.
  */
 class FormListModel : public QAbstractTableModel
@@ -27,14 +31,14 @@ public:
     struct Entry
     {
         FormMapping form;   ///< form.id == 0: not stored (not mapped)
-        QString metaStatus; ///< "" when not fetched in this session
+        QString metaStatus; ///< as Meta gave it ("ACTIVE"); "" when the last fetch did not list it
     };
 
     explicit FormListModel(QObject *parent = nullptr);
 
     void setForms(const QList<FormMapping> &stored);
-    /// Adds the fetched forms that are not stored and refreshes the stored ones; returns how many
-    /// forms were new.
+    /// Adds the fetched forms that are not listed yet and refreshes the listed ones; returns how
+    /// many forms were new.
     int mergeFetched(const QList<GraphForm> &fetched);
     /// Replaces the entry of the same form id by the stored mapping; returns its row.
     int upsert(const FormMapping &stored);

@@ -134,10 +134,6 @@ void DeskController::openPages()
     // The shown lead's page and form names and mapping come from the setup: read them again (on
     // LeadDetail's reader thread) rather than keep saying "not mapped" until it is reselected.
     connect(dialog, &PagesDialog::setupChanged, m_detail, &LeadDetail::reload);
-    // Fetched forms that are not mapped yet are not stored; the next dialog lists them again.
-    dialog->setFetchedForms(m_fetchedForms);
-    connect(dialog, &PagesDialog::formsFetched, this,
-            [this, dialog] { m_fetchedForms = dialog->fetchedForms(); });
     dialog->open();
 }
 

@@ -66,8 +66,6 @@ private:
     TrayNotifier *m_tray = nullptr;
     QHash<QString, QString> m_pageNames; ///< Meta id → name, where the admin gave one
     QHash<QString, QString> m_formNames;
-    /// Forms fetched from Meta in this session, by page config id, for the next Pages dialog.
-    QHash<qint64, QList<GraphForm>> m_fetchedForms;
 };
 
 } // namespace leadkeeper::ui

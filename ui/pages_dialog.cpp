@@ -211,7 +211,7 @@ void PagesDialog::showSelectedPage()
     m_current = o.page;
     m_editor->setPage(o);
     m_forms->setForms(o.forms);
-    m_forms->mergeFetched(m_fetched.value(o.page.id));
+    m_forms->mergeFetched(o.fetchedForms);
     m_formStatus->setText(m_forms->rowCount() == 0 ? tr("Fetch the forms from Meta to map their questions.")
                                                    : QString());
     updateFormButtons();
@@ -226,7 +226,7 @@ void PagesDialog::onPageSaved(const PageOverview &page, int waiting)
         const QSignalBlocker block(m_pageTable->selectionModel());
         m_pageTable->selectRow(row);
         m_forms->setForms(page.forms);
-        m_forms->mergeFetched(m_fetched.value(page.page.id));
+        m_forms->mergeFetched(page.fetchedForms);
         m_formStatus->setText(tr("Now fetch the page's forms from Meta to map their questions."));
     }
     ReprocessSelection selection;
@@ -247,6 +247,7 @@ void PagesDialog::fetchForms()
     m_fetchActive = true;
     m_fetching.setFuture(QtConcurrent::run([context, page, token] {
         Fetched f;
+        f.pageId = page.pageId;
         f.forms = PageAdmin::fetchForms(context, page, token, &f.error);
         return f;
     }));
@@ -266,16 +267,25 @@ void PagesDialog::cancelFetch()
 
 void PagesDialog::onFetched()
 {
-    if (!m_fetchActive || m_fetching.future().resultCount() == 0)
+    if (m_fetching.future().resultCount() == 0)
+        return;
+    const Fetched f = m_fetching.result();
+    // The store now holds what Meta listed, even for a fetch whose answer is no longer wanted: the
+    // page's list entry follows it, so selecting the page again shows what the next dialog would.
+    const int pageRow = f.error.isEmpty() ? m_pages->rowOfPageId(f.pageId) : -1;
+    if (pageRow >= 0) {
+        PageOverview o = m_pages->pageAt(pageRow);
+        o.fetchedForms = f.forms;
+        m_pages->upsert(o);
+    }
+    if (!m_fetchActive)
         return;
     m_fetchActive = false;
-    const Fetched f = m_fetching.result();
     updateFormButtons();
     if (!f.error.isEmpty()) {
         m_formStatus->setText(f.error);
         return;
     }
-    m_fetched.insert(m_current.id, f.forms);
     const int added = m_forms->mergeFetched(f.forms);
     const int total = int(f.forms.size());
     m_formStatus->setText(total == 0 ? tr("Meta lists no lead forms for this page.")

@@ -5,7 +5,6 @@
 
 #include <QDialog>
 #include <QFutureWatcher>
-#include <QHash>
 
 class QFrame;
 class QGroupBox;
@@ -27,14 +26,16 @@ class PageEditor;
  * "Pages and forms": the admin's place to connect Facebook pages and map their lead forms. Left,
  * the pages (PageListModel) with "Add page"; right, the selected page in a PageEditor, and its
  * forms (FormListModel) with "Fetch forms from Meta" and "Map questions…" (MappingEditor).
- * Fetched forms stay listed for the page while the dialog lives, and across dialogs when the caller
- * hands fetchedForms() to the next one (setFetchedForms()).
+ * What a fetch found is kept in the store by PageAdmin::fetchForms() (apart from the mappings: a
+ * fetched form is not mapped until its mapping is saved), so fetched forms stay listed for the page
+ * when it is selected again, in the next dialog and after a restart, with their questions.
  *
  * Everything that touches the store, the secrets or Meta runs on worker threads through PageAdmin;
- * the fetch shows a busy bar and can be cancelled (its answer is then dropped), and a result for a
- * page that is no longer selected is dropped too. When a save makes waiting leads processable (a
- * page enabled, a form mapped), the dialog offers "Process these N leads now"; the click emits
- * processWaitingRequested() with the ReprocessSelection for the caller's reprocess controller.
+ * the fetch shows a busy bar and can be cancelled (its answer is then not shown, though the store
+ * keeps what Meta answered), and a result for a page that is no longer selected is not shown
+ * either. When a save makes waiting leads processable (a page enabled, a form mapped), the dialog
+ * offers "Process these N leads now"; the click emits processWaitingRequested() with the
+ * ReprocessSelection for the caller's reprocess controller.
  */
 class PagesDialog : public QDialog
 {
@@ -50,12 +51,6 @@ public:
     QPushButton *processOfferButton() const { return m_offerButton; }
     QLabel *formStatusLabel() const { return m_formStatus; }
     QTableView *formTable() const { return m_formTable; }
-    /// Forms fetched from Meta, by page config id: kept for the session by the caller (they are
-    /// not stored until mapped, since a stored form counts as mapped for the pipeline) and listed
-    /// again beside the stored forms when the dialog is opened again.
-    using FetchedForms = QHash<qint64, QList<GraphForm>>;
-    void setFetchedForms(const FetchedForms &fetched) { m_fetched = fetched; }
-    const FetchedForms &fetchedForms() const { return m_fetched; }
     /// Opens the mapping editor of the form in this row (also double-click / "Map questions…").
     void editMapping(int formRow);
     void selectPage(int row);
@@ -76,6 +71,7 @@ private:
     };
     struct Fetched
     {
+        QString pageId; ///< the page Meta was asked about
         QList<GraphForm> forms;
         QString error;
     };
@@ -106,7 +102,6 @@ private:
     QPushButton *m_offerButton = nullptr;
     ReprocessSelection m_offerSelection;
     PageConfig m_current;
-    FetchedForms m_fetched;
     bool m_fetchActive = false; ///< a fetch whose answer is still wanted
     QFutureWatcher<Loaded> m_loading;
     QFutureWatcher<Fetched> m_fetching;

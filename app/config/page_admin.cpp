@@ -1,12 +1,12 @@
 #include "page_admin.h"
 
 #include "config/config_store.h"
+#include "config/fetched_form_store.h"
 #include "store/database.h"
 
+#include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
-
-#include <nlohmann/json.hpp>
 
 namespace leadkeeper {
 
@@ -77,6 +77,7 @@ QList<PageOverview> PageAdmin::loadPages(const PageAdminContext &context, QStrin
     if (!db)
         return {};
     ConfigStore config(db->sql());
+    FetchedFormStore fetched(db->sql());
     QString readError;
     const QList<PageConfig> pages = config.listPages(&readError);
     if (!readError.isEmpty()) {
@@ -88,6 +89,8 @@ QList<PageOverview> PageAdmin::loadPages(const PageAdminContext &context, QStrin
         PageOverview o;
         o.page = page;
         o.forms = config.forms(page.id, &readError);
+        if (readError.isEmpty())
+            o.fetchedForms = fetched.forms(page.id, &readError);
         if (!readError.isEmpty()) {
             setError(error, readError);
             return {};
@@ -124,6 +127,7 @@ std::optional<PageOverview> PageAdmin::savePage(const PageAdminContext &context,
     }
     QString readError;
     o.forms = config.forms(page.id, &readError);
+    o.fetchedForms = FetchedFormStore(db->sql()).forms(page.id, &readError);
     const auto token = storedToken(context, page, &readError);
     o.tokenSet = token && !token->isEmpty();
     o.tokenHint = token ? tokenHint(*token) : readError;
@@ -172,6 +176,13 @@ QList<GraphForm> PageAdmin::fetchForms(const PageAdminContext &context, const Pa
         setError(error, describeGraphFailure(*result.error, QStringLiteral("fetched the lead forms")));
         return {};
     }
+    // Opened only now: no connection is held while Meta is asked.
+    auto db = Database::open(context.databasePath, error);
+    if (!db)
+        return {};
+    if (!FetchedFormStore(db->sql()).replace(page.id, *result.value,
+                                             QDateTime::currentMSecsSinceEpoch(), error))
+        return {};
     return *result.value;
 }
 
@@ -230,16 +241,6 @@ int PageAdmin::processableWaiting(const PageAdminContext &context, const QString
     const int n = q.value(0).toInt();
     q.finish();
     return n;
-}
-
-QByteArray PageAdmin::questionsJson(const GraphForm &form)
-{
-    nlohmann::ordered_json questions = nlohmann::ordered_json::array();
-    for (const GraphQuestion &q : form.questions)
-        questions.push_back({{"key", q.key.toStdString()},
-                             {"label", q.label.toStdString()},
-                             {"type", q.type.toStdString()}});
-    return QByteArray::fromStdString(questions.dump());
 }
 
 } // namespace leadkeeper

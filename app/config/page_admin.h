@@ -22,11 +22,13 @@ struct PageAdminContext
     int graphTimeoutMs = GraphClient::kDefaultTimeoutMs;
 };
 
-/// A page as the editors show it: its config, its stored forms, and what is known of its token.
+/// A page as the editors show it: its config, its stored form mappings, the forms Meta listed at
+/// its last fetch, and what is known of its token.
 struct PageOverview
 {
     PageConfig page;
-    QList<FormMapping> forms;
+    QList<FormMapping> forms;      ///< the mapped forms: what the pipeline uses
+    QList<GraphForm> fetchedForms; ///< what Meta listed at the page's last fetch, mapped or not
     bool tokenSet = false;
     QString tokenHint; ///< "set (ends …a1b2)", "not set", or why it cannot be read
 };
@@ -54,11 +56,12 @@ public:
     /// "set (ends …a1b2)"; tokens of 8 characters or fewer show no characters at all.
     static QString tokenHint(const QString &token);
 
+    /// Every page with its form mappings, its fetched forms and its token hint.
     static QList<PageOverview> loadPages(const PageAdminContext &context, QString *error);
 
     /// Validates and saves the page; stores `newToken` in the secret store when it is not empty
     /// (the page is saved first, so a token never exists for a page that could not be saved).
-    /// Returns the page as stored with its token hint; nullopt with *error on failure.
+    /// Returns the page as stored with its forms and token hint; nullopt with *error on failure.
     static std::optional<PageOverview> savePage(const PageAdminContext &context, PageConfig page,
                                                 const QString &newToken, QString *error);
 
@@ -70,6 +73,10 @@ public:
                                                QString *error);
 
     /// The page's forms as Meta lists them. Uses `typedToken` when not empty, else the stored one.
+    /// The answer is kept as the page's fetched forms (FetchedFormStore::replace(): Meta's list
+    /// replaces the previous one; no form mapping is written), so loadPages() returns it after a
+    /// restart. `page` must be stored (page.id). On failure, from Meta or the store: an empty list
+    /// with *error, and the kept list unchanged.
     static QList<GraphForm> fetchForms(const PageAdminContext &context, const PageConfig &page,
                                        const QString &typedToken, QString *error);
 
@@ -82,9 +89,6 @@ public:
     /// stored configuration would now process: the page enabled, their form mapped and enabled.
     static int processableWaiting(const PageAdminContext &context, const QString &pageId,
                                   const QString &formId, QString *error);
-
-    /// The questions of a fetched form as FormMapping::questions JSON ([{"key","label","type"}]).
-    static QByteArray questionsJson(const GraphForm &form);
 
 private:
     static std::optional<QString> storedToken(const PageAdminContext &context, const PageConfig &page,

@@ -20,6 +20,7 @@ constexpr Migration kMigrations[] = {
     {1, ":/migrations/001_initial.sql"},
     {2, ":/migrations/002_desk.sql"},
     {3, ":/migrations/003_day_counts.sql"},
+    {4, ":/migrations/004_fetched_forms.sql"},
 };
 
 QStringList statementsOf(const QString &script)

@@ -75,7 +75,7 @@ const QStringList kTables = {
     QStringLiteral("form_mappings"),     QStringLiteral("mapping_rows"),
     QStringLiteral("leads"),             QStringLiteral("lead_log"),
     QStringLiteral("lead_log_history"),  QStringLiteral("outbox"),
-    QStringLiteral("rejected_deliveries"),
+    QStringLiteral("rejected_deliveries"), QStringLiteral("fetched_forms"),
 };
 
 } // namespace
@@ -180,6 +180,36 @@ private Q_SLOTS:
                          .toLongLong(),
                      appliedBefore);
         }
+    }
+
+    void version3DatabaseGainsFetchedForms()
+    {
+        // A database the previous release wrote: schema version 3, a page already connected.
+        const QString path = newPath();
+        QString error;
+        {
+            auto db = Database::open(path, &error);
+            QVERIFY2(db, qPrintable(error));
+        }
+        {
+            RawConnection raw(path);
+            QVERIFY(raw.exec(QStringLiteral("DROP TABLE fetched_forms")));
+            QVERIFY(raw.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version > 3")));
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO page_configs (page_id, name, created_at, "
+                                            "updated_at) VALUES ('104857600123456789', 'Acme', 1, 1)")));
+        }
+        auto db = Database::open(path, &error);
+        QVERIFY2(db, qPrintable(error));
+        verifyCurrentSchema(*db);
+        QCOMPARE(scalar(*db, QStringLiteral("SELECT name FROM page_configs")).toString(),
+                 QStringLiteral("Acme"));
+        QSqlQuery q(db->sql());
+        QVERIFY2(q.exec(QStringLiteral("INSERT INTO fetched_forms (page_config_id, position, form_id, "
+                                       "fetched_at) SELECT id, 0, '5647382910564738', 1 FROM page_configs")),
+                 qPrintable(q.lastError().text()));
+        // Removed with their page (foreign keys are on for every connection).
+        QVERIFY(q.exec(QStringLiteral("DELETE FROM page_configs")));
+        QCOMPARE(scalar(*db, QStringLiteral("SELECT COUNT(*) FROM fetched_forms")).toInt(), 0);
     }
 
     void twoConnectionsAtOnce()

@@ -3,6 +3,7 @@
 // while trying Leadkeeper out (Fetch forms, Test token, a lead Processed, a lead in Error for its
 // phone, corrected and Processed) is what these tests see.
 
+#include "config/fetched_form_store.h"
 #include "config/page_admin.h"
 #include "config/secret_store.h"
 #include "demo/try_meta_server.h"
@@ -292,7 +293,7 @@ void TestTryMeta::formsHaveTheStandardQuestions()
     }
     // The desk's suggested mapping of these questions: name, e-mail, phone (mandatory) and city.
     const QList<MappingRow> rows =
-        MappingTableModel::suggestedRows(PageAdmin::questionsJson(forms.at(0)));
+        MappingTableModel::suggestedRows(FetchedFormStore::questionsJson(forms.at(0)));
     QStringList fields;
     for (const MappingRow &row : rows)
         fields << row.leadField;
@@ -406,7 +407,7 @@ void TestTryMeta::badPhoneIsAnErrorUntilCorrectedOtherLeadsAreProcessed()
     form.pageConfigId = saved->page.id;
     form.formId = forms.at(0).id;
     form.formName = forms.at(0).name;
-    form.questions = PageAdmin::questionsJson(forms.at(0));
+    form.questions = FetchedFormStore::questionsJson(forms.at(0));
     form.rows = MappingTableModel::suggestedRows(form.questions);
     QVERIFY2(PageAdmin::saveForm(context, form, &error), qPrintable(error));
 

@@ -1,18 +1,18 @@
 // The Pages dialog, page editor and mapping editor on the offscreen platform, against a temporary
-// store, an owner-only secrets file and a FakeGraphServer.
+// store, an owner-only secrets file and a FakeGraphServer (PagesDialogEnv). Fetching forms from
+// Meta, and what stays of it, is tst_pages_fetch.
 
 #include "config/config_store.h"
 #include "config/secret_store.h"
-#include "fake_graph_server.h"
 #include "form_list_model.h"
 #include "mapping_editor.h"
 #include "mapping_table_model.h"
 #include "page_editor.h"
 #include "page_list_model.h"
 #include "pages_dialog.h"
+#include "pages_dialog_env.h"
 #include "store/database.h"
 #include "store/lead_log_store.h"
-#include "temp_store.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -22,7 +22,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSqlQuery>
-#include <QTableView>
 #include <QTest>
 
 using namespace leadkeeper;
@@ -30,14 +29,6 @@ using namespace leadkeeper::test;
 using leadkeeper::ui::MappingEditor;
 using leadkeeper::ui::PageEditor;
 using leadkeeper::ui::PagesDialog;
-
-namespace {
-
-const QString kPageId = QStringLiteral("1029384756473829");
-const QString kFormId = QStringLiteral("5647382910564738");
-const QString kToken = QStringLiteral("EAAGtestpagetoken0000a1b2");
-
-} // namespace
 
 class TestPagesEditor : public QObject
 {
@@ -52,68 +43,36 @@ private Q_SLOTS:
     void freshFormShowsAHintNotAnError();
     void savePageKeepsTokenOutOfSight();
     void testTokenShowsExpiryAndMissingPermission();
-    void fetchFormsFillsTheForms();
-    void fetchedFormsStayListed();
     void mappingEditorBlocksInvalidRowsAndOffersWaitingLeads();
     void screenshots();
 
 private:
-    PageAdminContext context() const;
+    PageAdminContext context() const { return m_env->context(); }
     PagesDialog *openDialog();
-    void addPage(PagesDialog *dialog);
+    void addPage(PagesDialog *dialog) { QVERIFY(PagesDialogEnv::addPage(dialog)); }
 
-    std::unique_ptr<TempStore> m_store;
-    std::unique_ptr<FakeGraphServer> m_graph;
+    std::unique_ptr<PagesDialogEnv> m_env;
     std::unique_ptr<PagesDialog> m_dialog;
 };
 
 void TestPagesEditor::init()
 {
-    m_store = std::make_unique<TempStore>();
-    m_graph = std::make_unique<FakeGraphServer>(2);
-    QVERIFY(m_graph->isListening());
+    m_env = std::make_unique<PagesDialogEnv>();
+    QVERIFY(m_env->isValid());
 }
 
 void TestPagesEditor::cleanup()
 {
     m_dialog.reset();
-    m_graph.reset();
-    m_store.reset();
-}
-
-PageAdminContext TestPagesEditor::context() const
-{
-    PageAdminContext c;
-    c.databasePath = m_store->databasePath();
-    c.secrets.backend = SecretStore::Backend::File;
-    c.secrets.directory = QDir(m_store->dir()).filePath(QStringLiteral("secrets"));
-    c.secrets.honourEnvironment = false;
-    c.graphUrl = m_graph->baseUrl();
-    c.graphVersion = QStringLiteral("v24.0");
-    c.graphTimeoutMs = 5000;
-    return c;
+    m_env.reset();
 }
 
 PagesDialog *TestPagesEditor::openDialog()
 {
-    m_dialog = std::make_unique<PagesDialog>(context());
-    QSignalSpy loaded(m_dialog.get(), &PagesDialog::pagesLoaded);
-    m_dialog->show();
-    [&] { QVERIFY(loaded.wait(5000)); }();
+    bool loaded = false;
+    m_dialog = m_env->openDialog(&loaded);
+    [&] { QVERIFY(loaded); }();
     return m_dialog.get();
-}
-
-void TestPagesEditor::addPage(PagesDialog *dialog)
-{
-    PageEditor *editor = dialog->pageEditor();
-    editor->pageIdEdit()->setText(kPageId);
-    editor->nameEdit()->setText(QStringLiteral("Acme Roofing"));
-    editor->regionEdit()->setText(QStringLiteral("DE"));
-    editor->tokenEdit()->setText(kToken);
-    QSignalSpy saved(editor, &PageEditor::pageSaved);
-    QVERIFY(editor->saveButton()->isEnabled());
-    QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
-    QVERIFY(saved.wait(5000));
 }
 
 void TestPagesEditor::pageValidation_data()
@@ -201,7 +160,7 @@ void TestPagesEditor::savePageKeepsTokenOutOfSight()
 void TestPagesEditor::testTokenShowsExpiryAndMissingPermission()
 {
     const QDateTime expiry = QDateTime::currentDateTime().addDays(40);
-    m_graph->setDebugToken(kToken.toUtf8(),
+    m_env->graph.setDebugToken(kToken.toUtf8(),
                            graphDebugTokenJson(true, expiry.toSecsSinceEpoch(),
                                                {QStringLiteral("leads_retrieval"), QStringLiteral("pages_show_list"),
                                                 QStringLiteral("pages_read_engagement"), QStringLiteral("pages_manage_ads")}));
@@ -220,103 +179,21 @@ void TestPagesEditor::testTokenShowsExpiryAndMissingPermission()
     QVERIFY2(!text.contains(kToken), "the token never appears");
 
     // An expired token says so.
-    m_graph->setDebugToken(kToken.toUtf8(), graphDebugTokenJson(false, 1735725600, {}));
+    m_env->graph.setDebugToken(kToken.toUtf8(), graphDebugTokenJson(false, 1735725600, {}));
     QTest::mouseClick(editor.testTokenButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(editor.tokenResultLabel()->text().contains(QStringLiteral("Not valid")), 5000);
     QVERIFY(editor.tokenResultLabel()->text().contains(QStringLiteral("expired")));
 }
 
-void TestPagesEditor::fetchFormsFillsTheForms()
-{
-    m_graph->setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring offer"),
-                                              {QStringLiteral("full_name"), QStringLiteral("email"),
-                                               QStringLiteral("phone_number")}),
-                                graphFormJson(QStringLiteral("5647382910564739"), QStringLiteral("Roof check"),
-                                              {QStringLiteral("full_name"), QStringLiteral("phone_number")},
-                                              QStringLiteral("ARCHIVED"))});
-    PagesDialog *dialog = openDialog();
-    QVERIFY(!dialog->fetchButton()->isEnabled()); // no stored page yet
-    addPage(dialog);
-    QVERIFY(dialog->fetchButton()->isEnabled());
-    QSignalSpy fetched(dialog, &PagesDialog::formsFetched);
-    QTest::mouseClick(dialog->fetchButton(), Qt::LeftButton);
-    QVERIFY(!dialog->fetchButton()->isEnabled()); // busy
-    QVERIFY(fetched.wait(5000));
-    QCOMPARE(fetched.first().first().toInt(), 2);
-    FormListModel *forms = dialog->formModel();
-    QCOMPARE(forms->rowCount(), 2);
-    QCOMPARE(forms->index(0, FormListModel::NameColumn).data().toString(), QStringLiteral("Spring offer"));
-    QCOMPARE(forms->index(1, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Archived"));
-    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
-    QVERIFY(forms->entryAt(0).form.questions.contains("phone_number"));
-    QVERIFY(dialog->fetchButton()->isEnabled());
-    // The token went to Meta as a bearer header, and fetching wrote nothing to the store.
-    QCOMPARE(m_graph->lastAuthorization(), QByteArray("Bearer ") + kToken.toUtf8());
-    auto db = Database::open(m_store->databasePath(), nullptr);
-    QVERIFY(db);
-    QCOMPARE(ConfigStore(db->sql()).forms(dialog->pageModel()->pageAt(0).page.id).size(), 0);
-}
-
-// Forms fetched but not mapped yet are not forgotten when the page is selected again or the
-// dialog is opened again in the same session, and the On Meta column is not cut off.
-void TestPagesEditor::fetchedFormsStayListed()
-{
-    m_graph->setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring offer"),
-                                              {QStringLiteral("full_name"), QStringLiteral("phone_number")}),
-                                graphFormJson(QStringLiteral("5647382910564739"), QStringLiteral("Roof check"),
-                                              {QStringLiteral("full_name"), QStringLiteral("phone_number")})});
-    PagesDialog *dialog = openDialog();
-    addPage(dialog);
-    QSignalSpy fetched(dialog, &PagesDialog::formsFetched);
-    QTest::mouseClick(dialog->fetchButton(), Qt::LeftButton);
-    QVERIFY(fetched.wait(5000));
-    QCOMPARE(dialog->formModel()->rowCount(), 2);
-
-    // Away to "Add page" and back: still there.
-    for (QPushButton *b : dialog->findChildren<QPushButton *>())
-        if (b->text() == QStringLiteral("Add page"))
-            QTest::mouseClick(b, Qt::LeftButton);
-    QCOMPARE(dialog->formModel()->rowCount(), 0);
-    dialog->selectPage(0);
-    QCOMPARE(dialog->formModel()->rowCount(), 2);
-    QCOMPARE(dialog->formModel()->index(1, FormListModel::NameColumn).data().toString(), QStringLiteral("Roof check"));
-
-    // A dialog opened later in the session, handed what this one fetched, lists them too.
-    const PagesDialog::FetchedForms kept = dialog->fetchedForms();
-    m_dialog.reset();
-    m_dialog = std::make_unique<PagesDialog>(context());
-    m_dialog->setFetchedForms(kept);
-    QSignalSpy loaded(m_dialog.get(), &PagesDialog::pagesLoaded);
-    m_dialog->show();
-    QVERIFY(loaded.wait(5000));
-    FormListModel *forms = m_dialog->formModel();
-    QCOMPARE(forms->rowCount(), 2);
-    QCOMPARE(forms->index(0, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Active"));
-    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
-
-    // A stored form Meta was not asked about says so, readably.
-    FormMapping stored;
-    stored.id = 1;
-    stored.formId = QStringLiteral("5647382910564740");
-    stored.formName = QStringLiteral("Old form");
-    forms->upsert(stored);
-    QTableView *table = m_dialog->formTable();
-    const int column = FormListModel::MetaStatusColumn;
-    QCOMPARE(forms->index(2, column).data().toString(), QStringLiteral("not fetched"));
-    const QAbstractItemView *view = table; // sizeHintForColumn is public there
-    QTRY_VERIFY2(table->columnWidth(column) >= view->sizeHintForColumn(column),
-                 qPrintable(QStringLiteral("%1 < %2").arg(table->columnWidth(column)).arg(view->sizeHintForColumn(column))));
-}
-
 void TestPagesEditor::mappingEditorBlocksInvalidRowsAndOffersWaitingLeads()
 {
-    m_graph->setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring offer"),
-                                              {QStringLiteral("full_name"), QStringLiteral("email"),
-                                               QStringLiteral("phone_number")})});
+    m_env->graph.setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring offer"),
+                                                  {QStringLiteral("full_name"), QStringLiteral("email"),
+                                                   QStringLiteral("phone_number")})});
     // Two leads of the form waited as Unconfigured; one of another page does not count.
     {
         QString error;
-        auto db = Database::open(m_store->databasePath(), &error);
+        auto db = Database::open(m_env->store.databasePath(), &error);
         QVERIFY2(db, qPrintable(error));
         LeadLogStore log(db->sql());
         QList<IncomingLead> leads;
@@ -377,13 +254,13 @@ void TestPagesEditor::screenshots()
     const QString folder = qEnvironmentVariable("LEADKEEPER_SCREENSHOTS");
     if (folder.isEmpty())
         QSKIP("LEADKEEPER_SCREENSHOTS not set");
-    m_graph->setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring roof check 2025"),
-                                              {QStringLiteral("full_name"), QStringLiteral("email"),
-                                               QStringLiteral("phone_number"), QStringLiteral("city"),
-                                               QStringLiteral("post_code"), QStringLiteral("when_should_we_call?")}),
-                                graphFormJson(QStringLiteral("5647382910564739"), QStringLiteral("Gutter cleaning offer"),
-                                              {QStringLiteral("full_name"), QStringLiteral("phone_number")},
-                                              QStringLiteral("ARCHIVED"))});
+    m_env->graph.setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring roof check 2025"),
+                                                  {QStringLiteral("full_name"), QStringLiteral("email"),
+                                                   QStringLiteral("phone_number"), QStringLiteral("city"),
+                                                   QStringLiteral("post_code"), QStringLiteral("when_should_we_call?")}),
+                                    graphFormJson(QStringLiteral("5647382910564739"), QStringLiteral("Gutter cleaning offer"),
+                                                  {QStringLiteral("full_name"), QStringLiteral("phone_number")},
+                                                  QStringLiteral("ARCHIVED"))});
     PagesDialog *dialog = openDialog();
     addPage(dialog);
     QSignalSpy fetched(dialog, &PagesDialog::formsFetched);
