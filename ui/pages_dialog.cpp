@@ -136,6 +136,8 @@ PagesDialog::PagesDialog(const PageAdminContext &context, QWidget *parent)
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(addPage, &QPushButton::clicked, this, [this] {
+        cancelFetch(); // its answer belongs to the page that was selected
+        m_formStatus->clear();
         m_pageTable->clearSelection();
         m_current = {};
         m_editor->setPage({});
@@ -278,7 +280,7 @@ void PagesDialog::onFetched()
         o.fetchedForms = f.forms;
         m_pages->upsert(o);
     }
-    if (!m_fetchActive)
+    if (!m_fetchActive || f.pageId != m_current.pageId)
         return;
     m_fetchActive = false;
     updateFormButtons();

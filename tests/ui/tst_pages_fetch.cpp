@@ -12,6 +12,7 @@
 #include "pages_dialog_env.h"
 #include "store/database.h"
 
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void fetchFormsFillsTheForms();
     void fetchedFormsStayListed();
     void fetchedFormIsMappedAfterARestart();
+    void answerForAnotherPageIsNotListed();
 
 private:
     PagesDialog *openDialog();
@@ -207,6 +209,34 @@ void TestPagesFetch::fetchedFormIsMappedAfterARestart()
     QCOMPARE(forms->index(0, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Archived"));
     QCOMPARE(forms->index(1, FormListModel::FormIdColumn).data().toString(), kFormId);
     QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+}
+
+// "Add page" while Meta is still asked about the selected page: the answer is kept for that page
+// but never listed among the forms of the new one.
+void TestPagesFetch::answerForAnotherPageIsNotListed()
+{
+    m_env->graph.setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring offer"),
+                                                  {QStringLiteral("full_name")})});
+    m_env->graph.setDelayMs(400);
+    PagesDialog *dialog = openDialog();
+    addPage(dialog);
+    QTest::mouseClick(dialog->fetchButton(), Qt::LeftButton);
+    QPushButton *add = nullptr;
+    for (QPushButton *b : dialog->findChildren<QPushButton *>())
+        if (b->text() == QStringLiteral("Add page"))
+            add = b;
+    QVERIFY(add);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QCOMPARE(dialog->formModel()->rowCount(), 0);
+    // The answer arrives, is kept for Acme Roofing, and the new page's list stays empty.
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->pageModel()->pageAt(0).fetchedForms.size(), 1, 5000);
+    QTest::qWait(50);
+    QCOMPARE(dialog->formModel()->rowCount(), 0);
+    QVERIFY(!dialog->formStatusLabel()->text().contains(QStringLiteral("found")));
+    QVERIFY(!dialog->fetchButton()->isEnabled()); // nothing to fetch for an unsaved page
+    // Selecting Acme Roofing again lists what Meta answered.
+    dialog->selectPage(0);
+    QCOMPARE(dialog->formModel()->rowCount(), 1);
 }
 
 QTEST_MAIN(TestPagesFetch)
