@@ -108,9 +108,11 @@ int SchemaMigrator::currentVersion(QSqlDatabase &db, QString *error)
     return q.value(0).toInt();
 }
 
-bool SchemaMigrator::migrate(QSqlDatabase &db, QString *error)
+bool SchemaMigrator::migrate(QSqlDatabase &db, QString *error, int upTo)
 {
     for (const Migration &m : kMigrations) {
+        if (m.version > upTo)
+            break;
         // IMMEDIATE takes the write lock before the version is read: another process migrating
         // the same fresh file waits here (busy timeout) and then finds the work done.
         QString why;

@@ -26,9 +26,9 @@ public:
     /// The refusal for a database a newer Leadkeeper wrote (schema `version` > latestVersion()).
     static QString newerDatabaseMessage(const QString &path, int version);
 
-    /// Applies every missing migration. Refuses (and changes nothing) when the database is newer or
-    /// not one of ours.
-    static bool migrate(QSqlDatabase &db, QString *error);
+    /// Applies every missing migration (up to version `upTo`: tests make the files older releases
+    /// wrote with it). Refuses (and changes nothing) when the database is newer or not one of ours.
+    static bool migrate(QSqlDatabase &db, QString *error, int upTo = latestVersion());
 };
 
 } // namespace leadkeeper

@@ -113,18 +113,26 @@ private Q_SLOTS:
         const QString path = m_dir.filePath(QStringLiteral("upgrade.db"));
         QString error;
         {
-            // A version-2 database with entries: migration 003 undone by hand.
-            auto db = Database::open(path, &error);
-            QVERIFY2(db, qPrintable(error));
-            QVERIFY(exec(*db, QStringLiteral("DROP TRIGGER lead_log_day_insert")));
-            QVERIFY(exec(*db, QStringLiteral("DROP TRIGGER lead_log_day_delete")));
-            QVERIFY(exec(*db, QStringLiteral("DROP TRIGGER lead_log_day_move")));
-            QVERIFY(exec(*db, QStringLiteral("DROP TABLE lead_log_day_counts")));
-            QVERIFY(exec(*db, QStringLiteral("DELETE FROM schema_migrations WHERE version >= 3")));
+            // A database the release before migration 003 wrote, with entries.
+            QSqlDatabase raw = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+            raw.setDatabaseName(path);
+            QVERIFY(raw.open());
+            QVERIFY2(SchemaMigrator::migrate(raw, &error, 2), qPrintable(error));
+            QSqlQuery q(raw);
+            QVERIFY(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE name = 'lead_log_day_counts'")));
+            QVERIFY(!q.next());
             for (int i = 0; i < 50; ++i)
-                QVERIFY(insert(*db, QString::number(100 + i), (kDay + i % 4) * kDayMs + i * 1000,
-                               i % 3 ? QStringLiteral("processed") : QStringLiteral("error")));
+                QVERIFY2(q.exec(QStringLiteral("INSERT INTO lead_log (leadgen_id, received_at, status, "
+                                               "source, raw_payload, updated_at) VALUES ('%1', %2, "
+                                               "'%3', 'webhook', '{}', 0)")
+                                    .arg(100 + i)
+                                    .arg((kDay + i % 4) * kDayMs + i * 1000)
+                                    .arg(i % 3 ? "processed" : "error")),
+                         qPrintable(q.lastError().text()));
+            q.finish();
+            raw.close();
         }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
         auto db = Database::open(path, &error);
         QVERIFY2(db, qPrintable(error));
         QCOMPARE(db->schemaVersion(), SchemaMigrator::latestVersion());

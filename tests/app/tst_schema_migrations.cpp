@@ -45,6 +45,7 @@ public:
         }
         return true;
     }
+    QSqlDatabase &sql() { return m_db; }
     QVariant scalar(const QString &sql)
     {
         QSqlQuery q(m_db);
@@ -188,13 +189,9 @@ private Q_SLOTS:
         const QString path = newPath();
         QString error;
         {
-            auto db = Database::open(path, &error);
-            QVERIFY2(db, qPrintable(error));
-        }
-        {
             RawConnection raw(path);
-            QVERIFY(raw.exec(QStringLiteral("DROP TABLE fetched_forms")));
-            QVERIFY(raw.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version > 3")));
+            QVERIFY2(SchemaMigrator::migrate(raw.sql(), &error, 3), qPrintable(error));
+            QCOMPARE(raw.scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations")).toInt(), 3);
             QVERIFY(raw.exec(QStringLiteral("INSERT INTO page_configs (page_id, name, created_at, "
                                             "updated_at) VALUES ('104857600123456789', 'Acme', 1, 1)")));
         }
