@@ -27,19 +27,20 @@ Anchor nearestStart(const View &view, qint64 first)
     return best;
 }
 
-// The day starts of `filter` in `sort` order into `days`, when the counters have them (else
-// `days` stays empty); false on an error.
+// The day starts of `filter` in `sort` order into `days` and the entries they hold into `total`,
+// when the counters have them (else both stay as they are); false on an error.
 bool readDays(LeadLogQuery &query, const DeskFilter &filter, const DeskSort &sort,
-              std::optional<QList<Anchor>> *days, QString *error)
+              std::optional<QList<Anchor>> *days, std::optional<qint64> *total, QString *error)
 {
-    const auto starts = query.dayStarts(filter, sort, error);
-    if (!starts)
+    const auto read = query.dayStarts(filter, sort, error);
+    if (!read)
         return error->isEmpty();
     QList<Anchor> anchors;
-    anchors.reserve(starts->size());
-    for (const LeadLogQuery::DayStart &d : *starts)
+    anchors.reserve(read->starts.size());
+    for (const LeadLogQuery::DayStart &d : read->starts)
         anchors << Anchor{d.row, d.key};
     *days = std::move(anchors);
+    *total = read->total;
     return true;
 }
 
@@ -112,8 +113,13 @@ std::optional<Reset> loadReset(LeadLogQuery &query, const DeskFilter &filter, co
         reset.count = reset.rows.size();
         reset.countExact = reset.rows.size() < length;
     }
-    if (!readDays(query, filter, sort, &reset.days, error))
+    std::optional<qint64> total;
+    if (!readDays(query, filter, sort, &reset.days, &total, error))
         return std::nullopt;
+    if (total && !reset.countExact) { // a received range: its days count the entries
+        reset.count = std::max<qint64>(*total, reset.rows.size());
+        reset.countExact = true;
+    }
     const auto counts = query.statusCounts(error);
     if (!counts)
         return std::nullopt;
@@ -195,9 +201,12 @@ std::optional<Refresh> loadRefresh(LeadLogQuery &query, const View &view, qint64
         return std::nullopt;
     // Days as they are now (entries that left or joined the filter anywhere moved them).
     if (view.days) {
-        if (!readDays(query, view.filter, view.sort, &refresh.days, error))
+        std::optional<qint64> total;
+        if (!readDays(query, view.filter, view.sort, &refresh.days, &total, error))
             return std::nullopt;
         now.days = refresh.days;
+        if (!refresh.count)
+            refresh.count = total;
     }
     // A window at the top (the user watches new leads arrive) takes the new rows in.
     const bool atTop = windowFirst == 0;

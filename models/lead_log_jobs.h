@@ -36,8 +36,8 @@ struct View
     DeskSort sort;
     std::optional<QVariantList> topKey; ///< key of row 0; none while the model is empty
     QList<Anchor> anchors;              ///< by row: found by the walk
-    /// By row, when the filter and order have them: where each received day begins, from the
-    /// day counters (read with the count, so exact). Then the count is exact, and the walk only
+    /// By row, when the filter and order have them (LeadLogQuery::dayStarts): where each
+    /// received day begins, from the day counters (read with the count, so exact). Then the count is exact, and the walk only
     /// places anchors inside days longer than kLongDay.
     std::optional<QList<Anchor>> days;
     qint64 count = 0;

@@ -30,9 +30,9 @@ class LeadLogReader;
  *   reads more than it shows. Reads run on a LeadLogReader thread with its own connection: a
  *   window of rows around the rows asked for (rows outside it answer no data until it arrives,
  *   then dataChanged), anchors every desk::kAnchorStep rows so a jump anywhere reads from a
- *   nearby key (in received or status order with no filter but statuses, the start of every
- *   received day instead, read with the count from migration 003's day counters: a jump right
- *   after opening never waits for a walk), and the count (from the status counters or a text filter's match set when the
+ *   nearby key (in received or status order with no filter but statuses and a received
+ *   range, the start of every received day instead, read with the count from migration 003's
+ *   day counters: a jump right after opening never waits for a walk), and the count (from the status counters or a text filter's match set when the
  *   filter allows, else by the anchor walk, growing the row count as it goes). Every query runs
  *   to its end.
  * - A generation counter drops results of an older filter, order or layout (reads still queued

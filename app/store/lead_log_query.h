@@ -142,11 +142,17 @@ public:
         qint64 row = 0;
         QVariantList key;
     };
-    /// Every day that has matching entries, in `sort` order, from lead_log_day_counts (no rows
-    /// read): for a filter of statuses only in received or status order. nullopt for other
-    /// filters and orders (`error` empty), or on an error.
-    std::optional<QList<DayStart>> dayStarts(const DeskFilter &filter, const DeskSort &sort,
-                                             QString *error);
+    struct Days
+    {
+        QList<DayStart> starts; ///< every day with matching entries, in the order
+        qint64 total = 0;       ///< all matching entries
+    };
+    /// True when dayStarts() answers `filter`: statuses and a received range at most.
+    static bool hasDays(const DeskFilter &filter);
+    /// The days of `filter` in `sort` order (received or status order) from lead_log_day_counts;
+    /// only the days a received range cuts are counted in the log. nullopt for other filters and
+    /// orders (`error` empty), or on an error.
+    std::optional<Days> dayStarts(const DeskFilter &filter, const DeskSort &sort, QString *error);
 
     /// Matching entries when known without counting rows: from the status counters, or the size
     /// of a complete match set. nullopt when not known, or on an error (`error` set).
