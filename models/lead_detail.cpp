@@ -1,6 +1,7 @@
 #include "lead_detail.h"
 
 #include "config/config_store.h"
+#include "config/fetched_form_store.h"
 #include "processing/lead_mapper.h"
 #include "store/database.h"
 #include "store/lead_log_store.h"
@@ -139,6 +140,10 @@ std::optional<LeadDetails> LeadDetail::read(const QString &databasePath, const Q
         if (!found->first.defaultRegion.isEmpty())
             details.region = found->first.defaultRegion;
         details.form = found->second;
+        if (!details.form)
+            for (const GraphForm &fetched : FetchedFormStore(db->sql()).forms(found->first.id))
+                if (fetched.id == details.entry.formId)
+                    details.fetchedFormName = fetched.name;
     }
     if (details.form && !details.entry.leadPayload.isEmpty())
         details.preview = LeadMapper::map(details.entry.leadPayload, *details.form,

@@ -24,6 +24,7 @@ struct LeadDetails
     QString pageName;                 ///< "" when no page config exists for the page id
     bool pageEnabled = false;
     std::optional<FormMapping> form;  ///< the form's mapping, when the form is mapped
+    QString fetchedFormName;          ///< the name Meta gave an unmapped form ("Fetch forms"), or ""
     QString region;                   ///< phone region: the page's, else the default
     /// What the lead payload maps to now (with the corrections), when the form is mapped and a
     /// payload is stored: the values to show beside their errors before any Lead exists.

@@ -79,7 +79,7 @@ CorrectionDialog::CorrectionDialog(const LeadDetails &details, QWidget *parent) 
         none->setTextFormat(Qt::PlainText);
         none->setWordWrap(true);
         none->setText(tr("This lead's form is not mapped yet, so there are no fields to correct. "
-                         "Map the form under Pages, then process the lead again."));
+                         "Map the form in Setup → Pages and forms, then process the lead again."));
         layout->addWidget(none);
     }
 

@@ -159,7 +159,7 @@ QWidget *LeadDetailPane::buildOverview()
     addValueRow(entryForm, QStringLiteral("source"), tr("Source"));
     addValueRow(entryForm, QStringLiteral("platform"), tr("Platform"));
     addValueRow(entryForm, QStringLiteral("organic"), tr("Organic"));
-    addValueRow(entryForm, QStringLiteral("attempts"), tr("Attempts"));
+    addValueRow(entryForm, QStringLiteral("attempts"), tr("Retries (Meta errors)"));
     addValueRow(entryForm, QStringLiteral("deliveries"), tr("Deliveries from Meta"));
     addValueRow(entryForm, QStringLiteral("corrections"), tr("Corrections"));
     addValueRow(entryForm, QStringLiteral("updated"), tr("Last change"));
@@ -246,7 +246,9 @@ void LeadDetailPane::showHeader(const LeadDetails &d)
     m_badge->setStyleSheet(QStringLiteral("QLabel { color: white; background: %1; border-radius: 9px; "
                                           "padding: 2px 10px; font-weight: bold; }")
                                .arg(color.name()));
-    const QString form = d.form && !d.form->formName.isEmpty() ? d.form->formName : e.formId;
+    const QString form = d.form && !d.form->formName.isEmpty() ? d.form->formName
+                         : !d.fetchedFormName.isEmpty()          ? d.fetchedFormName
+                                                                 : e.formId;
     m_subtitle->setText(tr("%1 · %2 · received %3")
                             .arg(d.pageName.isEmpty() ? tr("page %1").arg(e.pageId) : d.pageName,
                                  tr("form %1").arg(form), timeText(e.receivedAtMs)));
@@ -283,10 +285,12 @@ void LeadDetailPane::showEntry(const LeadDetails &d)
 {
     const LeadLogEntry &e = d.entry;
     setValue(QStringLiteral("leadgen"), e.leadgenId);
-    setValue(QStringLiteral("page"), d.pageName.isEmpty() ? tr("%1 (not set up under Pages)").arg(e.pageId)
+    setValue(QStringLiteral("page"), d.pageName.isEmpty() ? tr("%1 (not set up in Pages and forms)").arg(e.pageId)
                                                           : named(d.pageName, e.pageId));
     setValue(QStringLiteral("form"), d.form ? named(d.form->formName, e.formId)
-                                            : tr("%1 (not mapped)").arg(orNone(e.formId)));
+                                            : tr("%1 (not mapped)").arg(d.fetchedFormName.isEmpty()
+                                                                            ? orNone(e.formId)
+                                                                            : named(d.fetchedFormName, e.formId)));
     setValue(QStringLiteral("adId"), e.adId);
     setValue(QStringLiteral("adgroupId"), e.adgroupId);
     setValue(QStringLiteral("created"), timeText(e.createdAtMs));
@@ -296,6 +300,7 @@ void LeadDetailPane::showEntry(const LeadDetails &d)
     setValue(QStringLiteral("organic"), e.organic ? tr("Yes (no ad)") : tr("No"));
     setValue(QStringLiteral("attempts"),
              e.nextAttemptAtMs ? tr("%1, next attempt at %2").arg(e.attempts).arg(timeText(e.nextAttemptAtMs))
+             : e.attempts == 0 ? tr("None")
                                : QString::number(e.attempts));
     setValue(QStringLiteral("deliveries"), QString::number(e.deliveries));
     QStringList corrections;

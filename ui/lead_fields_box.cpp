@@ -73,10 +73,20 @@ void LeadFieldsBox::setDetails(const LeadDetails &d)
     }
     m_problemCount = int(d.fieldErrors.size());
     const bool stored = d.lead.has_value();
-    setTitle(stored ? tr("The Lead") : tr("What the lead filled in (no Lead saved yet)"));
-    m_noLead->setText(stored || d.preview ? QString()
-                                          : tr("No Lead yet, and no answers to show: Leadkeeper reads "
-                                               "them from Meta when the lead is processed."));
+    setTitle(stored ? tr("The Lead") : tr("The lead's answers and ad (not saved as a Lead yet)"));
+    QString noAnswers;
+    if (!stored && !d.preview) {
+        if (!d.form || !d.pageEnabled || !d.form->enabled)
+            noAnswers = tr("No answers to show yet: Leadkeeper fetches them from Meta once this "
+                           "lead's page and form are set up and enabled (Setup → Pages and forms).");
+        else if (d.entry.status == LeadStatus::Error || d.entry.status == LeadStatus::Loss)
+            noAnswers = tr("No answers to show: Meta was not asked successfully (see the message "
+                           "above). Process the lead again to fetch them.");
+        else
+            noAnswers = tr("No answers to show yet: Leadkeeper fetches them from Meta when it "
+                           "processes the lead.");
+    }
+    m_noLead->setText(noAnswers);
     m_noLead->setVisible(!m_noLead->text().isEmpty());
     const int row = addFields(d);
     if (stored || d.preview)

@@ -40,9 +40,9 @@ QString singleOutcome(const QString &leadgenId, const ReprocessSummary &s)
     if (s.error)
         return ReprocessController::tr("Lead %1 still has a problem; the details say what to fix.").arg(leadgenId);
     if (s.unconfigured)
-        return ReprocessController::tr("Lead %1 is Unconfigured: set up its page and form under Pages.").arg(leadgenId);
+        return ReprocessController::tr("Lead %1 is Unconfigured: set up its page and form in Setup → Pages and forms.").arg(leadgenId);
     if (s.disabled)
-        return ReprocessController::tr("Lead %1 is Disabled: enable its page or form under Pages.").arg(leadgenId);
+        return ReprocessController::tr("Lead %1 is Disabled: enable its page or form in Setup → Pages and forms.").arg(leadgenId);
     if (s.pending)
         return ReprocessController::tr("Lead %1 is waiting for Meta; Leadkeeper retries it automatically.").arg(leadgenId);
     if (s.failed)

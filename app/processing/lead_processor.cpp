@@ -1,6 +1,7 @@
 #include "lead_processor.h"
 
 #include "config/config_store.h"
+#include "config/fetched_form_store.h"
 #include "config/secret_store.h"
 #include "meta/graph_client.h"
 #include "meta/graph_error.h"
@@ -77,33 +78,38 @@ LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOption
         result.error = QStringLiteral("The page configuration cannot be read: %1").arg(lookupError);
         return result;
     }
+    // Messages say what is wrong in their first words: the desk's Error column shows those.
     if (!found) {
         return finish(LeadStatus::Unconfigured,
-                      QStringLiteral("No page is set up for Facebook page id %1. Add the page "
-                                     "under Pages, then process the lead again.")
+                      QStringLiteral("Page not set up: Facebook page id %1. Add the page in Pages "
+                                     "and forms, then process the lead again.")
                           .arg(entry->pageId));
     }
     const PageConfig &page = found->first;
     const QString pageName = page.name.isEmpty() ? page.pageId : page.name;
     out.pageConfigId = page.id;
     if (!found->second) {
+        // Named as staff know it when "Fetch forms from Meta" found it.
+        QString formName = entry->formId.isEmpty() ? QStringLiteral("(unknown)") : entry->formId;
+        for (const GraphForm &fetched : FetchedFormStore(m_db).forms(page.id))
+            if (fetched.id == entry->formId && !fetched.name.isEmpty())
+                formName = QStringLiteral("%1 (%2)").arg(fetched.name, fetched.id);
         return finish(LeadStatus::Unconfigured,
-                      QStringLiteral("Form %1 of page %2 is not mapped. Map its questions to Lead "
-                                     "fields under Pages, then process the lead again.")
-                          .arg(entry->formId.isEmpty() ? QStringLiteral("(unknown)") : entry->formId,
-                               pageName));
+                      QStringLiteral("Form not mapped: %1 of page %2. Map its questions to Lead "
+                                     "fields in Pages and forms, then process the lead again.")
+                          .arg(formName, pageName));
     }
     const FormMapping &form = *found->second;
     out.formMappingId = form.id;
     if (!page.enabled) {
         return finish(LeadStatus::Disabled,
-                      QStringLiteral("Page %1 is disabled. Enable it under Pages to process its "
+                      QStringLiteral("Page disabled: %1. Enable it in Pages and forms to process its "
                                      "leads.")
                           .arg(pageName));
     }
     if (!form.enabled) {
         return finish(LeadStatus::Disabled,
-                      QStringLiteral("Form %1 of page %2 is disabled. Enable it under Pages to "
+                      QStringLiteral("Form disabled: %1 of page %2. Enable it in Pages and forms to "
                                      "process its leads.")
                           .arg(form.formName.isEmpty() ? form.formId : form.formName, pageName));
     }

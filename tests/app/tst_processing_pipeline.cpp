@@ -3,6 +3,7 @@
 // speaks the real wire format. Every status of DESIGN.md §4 is reached through the HTTP path.
 
 #include "config/config_store.h"
+#include "config/fetched_form_store.h"
 #include "config/secret_store.h"
 #include "fake_graph_server.h"
 #include "graph_bodies.h"
@@ -286,9 +287,30 @@ void TestProcessingPipeline::unmappedFormIsUnconfigured()
     startProcessing();
     postOne(id);
     QTRY_VERIFY_WITH_TIMEOUT(settled(id), 10000);
-    const LeadLogEntry e = entry(id);
+    LeadLogEntry e = entry(id);
     QCOMPARE(e.status, LeadStatus::Unconfigured);
-    QVERIFY2(e.errorMessage.contains(kForm) && e.errorMessage.contains(QLatin1String("Acme Roofing")),
+    // What is wrong comes first (the desk's Error column shows the first words).
+    QVERIFY2(e.errorMessage.startsWith(QLatin1String("Form not mapped: ")) &&
+                 e.errorMessage.contains(kForm) && e.errorMessage.contains(QLatin1String("Acme Roofing")),
+             qPrintable(e.errorMessage));
+
+    // Once "Fetch forms from Meta" has found the form, it is named as staff know it.
+    ConfigStore config(m_db->sql());
+    const auto page = config.page(kPage);
+    QVERIFY(page);
+    GraphForm fetched;
+    fetched.id = kForm;
+    fetched.name = QStringLiteral("Gutter cleaning");
+    QString error;
+    QVERIFY2(FetchedFormStore(m_db->sql()).replace(page->id, {fetched}, 1, &error), qPrintable(error));
+    ReprocessJob job(*m_engine, {e.id}, ProcessOptions{});
+    QSignalSpy finished(&job, &ReprocessJob::finished);
+    job.start();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    e = entry(id);
+    QCOMPARE(e.status, LeadStatus::Unconfigured);
+    QVERIFY2(e.errorMessage.startsWith(QStringLiteral("Form not mapped: Gutter cleaning (%1) of page "
+                                                      "Acme Roofing.").arg(kForm)),
              qPrintable(e.errorMessage));
 }
 
