@@ -1,6 +1,7 @@
 #include "config_store.h"
 
 #include "processing/lead_mapper.h"
+#include "store/sql_values.h"
 #include "store/write_transaction.h"
 
 #include <QDateTime>
@@ -17,18 +18,6 @@
 namespace leadkeeper {
 
 namespace {
-
-// Qt binds a null QString as SQL NULL; the configuration's text columns are NOT NULL.
-QVariant str(const QString &s)
-{
-    return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
-}
-
-void setError(QString *error, const QString &text)
-{
-    if (error)
-        *error = text;
-}
 
 QString readFailure(const QSqlQuery &q)
 {
@@ -191,7 +180,7 @@ std::optional<PageConfig> ConfigStore::page(const QString &pageId, QString *erro
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM page_configs WHERE page_id = ?").arg(pageColumns()));
-    q.addBindValue(str(pageId));
+    q.addBindValue(sqlText(pageId));
     if (!q.exec()) {
         setError(error, readFailure(q));
         return std::nullopt;
@@ -275,7 +264,7 @@ std::optional<FormMapping> ConfigStore::form(qint64 pageConfigId, const QString 
     q.prepare(QStringLiteral("SELECT %1 FROM form_mappings WHERE page_config_id = ? AND form_id = ?")
                   .arg(formColumns()));
     q.addBindValue(pageConfigId);
-    q.addBindValue(str(formId));
+    q.addBindValue(sqlText(formId));
     if (!q.exec()) {
         setError(error, readFailure(q));
         return std::nullopt;
@@ -374,11 +363,11 @@ bool ConfigStore::writePage(PageConfig &page, qint64 nowMs, QString *error)
             "default_region = excluded.default_region, token_ref = excluded.token_ref, "
             "updated_at = excluded.updated_at RETURNING id"));
     }
-    q.addBindValue(str(page.pageId));
-    q.addBindValue(str(page.name.trimmed()));
+    q.addBindValue(sqlText(page.pageId));
+    q.addBindValue(sqlText(page.name.trimmed()));
     q.addBindValue(page.enabled ? 1 : 0);
-    q.addBindValue(str(page.defaultRegion));
-    q.addBindValue(str(page.tokenRef));
+    q.addBindValue(sqlText(page.defaultRegion));
+    q.addBindValue(sqlText(page.tokenRef));
     q.addBindValue(nowMs);
     q.addBindValue(page.id != 0 ? page.id : nowMs); // WHERE id = ? / created_at
     if (!q.exec()) {
@@ -410,8 +399,8 @@ bool ConfigStore::writeForm(FormMapping &form, qint64 nowMs, QString *error)
         "questions = excluded.questions, enabled = excluded.enabled, "
         "updated_at = excluded.updated_at RETURNING id"));
     q.addBindValue(form.pageConfigId);
-    q.addBindValue(str(form.formId));
-    q.addBindValue(str(form.formName));
+    q.addBindValue(sqlText(form.formId));
+    q.addBindValue(sqlText(form.formName));
     q.addBindValue(form.questions.isEmpty() ? QStringLiteral("[]") : QString::fromUtf8(form.questions));
     q.addBindValue(form.enabled ? 1 : 0);
     q.addBindValue(nowMs);
@@ -442,10 +431,10 @@ bool ConfigStore::writeForm(FormMapping &form, qint64 nowMs, QString *error)
         const MappingRow &r = form.rows.at(i);
         insert.bindValue(0, form.id);
         insert.bindValue(1, qint64(i));
-        insert.bindValue(2, str(r.questionKey.trimmed()));
-        insert.bindValue(3, str(r.leadField.trimmed()));
-        insert.bindValue(4, str(r.defaultValue));
-        insert.bindValue(5, str(r.transform.trimmed()));
+        insert.bindValue(2, sqlText(r.questionKey.trimmed()));
+        insert.bindValue(3, sqlText(r.leadField.trimmed()));
+        insert.bindValue(4, sqlText(r.defaultValue));
+        insert.bindValue(5, sqlText(r.transform.trimmed()));
         insert.bindValue(6, r.mandatory ? 1 : 0);
         if (!insert.exec()) {
             setError(error, writeFailure(insert.lastError().text()));
@@ -472,13 +461,13 @@ bool ConfigStore::savePage(PageConfig &page, QString *error)
 bool ConfigStore::setPageEnabled(const QString &pageId, bool enabled, QString *error)
 {
     return execOne(QStringLiteral("UPDATE page_configs SET enabled = ?, updated_at = ? WHERE page_id = ?"),
-                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), str(pageId)},
+                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), sqlText(pageId)},
                    QStringLiteral("No page config has page id %1.").arg(pageId), error);
 }
 
 bool ConfigStore::removePage(const QString &pageId, QString *error)
 {
-    return execOne(QStringLiteral("DELETE FROM page_configs WHERE page_id = ?"), {str(pageId)},
+    return execOne(QStringLiteral("DELETE FROM page_configs WHERE page_id = ?"), {sqlText(pageId)},
                    QStringLiteral("No page config has page id %1.").arg(pageId), error);
 }
 
@@ -502,14 +491,14 @@ bool ConfigStore::setFormEnabled(qint64 pageConfigId, const QString &formId, boo
 {
     return execOne(QStringLiteral("UPDATE form_mappings SET enabled = ?, updated_at = ? "
                                   "WHERE page_config_id = ? AND form_id = ?"),
-                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), pageConfigId, str(formId)},
+                   {enabled ? 1 : 0, QDateTime::currentMSecsSinceEpoch(), pageConfigId, sqlText(formId)},
                    QStringLiteral("Form %1 is not mapped for this page.").arg(formId), error);
 }
 
 bool ConfigStore::removeForm(qint64 pageConfigId, const QString &formId, QString *error)
 {
     return execOne(QStringLiteral("DELETE FROM form_mappings WHERE page_config_id = ? AND form_id = ?"),
-                   {pageConfigId, str(formId)},
+                   {pageConfigId, sqlText(formId)},
                    QStringLiteral("Form %1 is not mapped for this page.").arg(formId), error);
 }
 

@@ -1,5 +1,6 @@
 #include "fetched_form_store.h"
 
+#include "store/sql_values.h"
 #include "store/write_transaction.h"
 
 #include <QSqlError>
@@ -11,18 +12,6 @@
 namespace leadkeeper {
 
 namespace {
-
-// Qt binds a null QString as SQL NULL; the table's text columns are NOT NULL.
-QVariant str(const QString &s)
-{
-    return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
-}
-
-void setError(QString *error, const QString &text)
-{
-    if (error)
-        *error = text;
-}
 
 QString writeFailure(const QString &detail)
 {
@@ -135,9 +124,9 @@ bool FetchedFormStore::replace(qint64 pageConfigId, const QList<GraphForm> &form
         const GraphForm &f = forms.at(i);
         insert.bindValue(0, pageConfigId);
         insert.bindValue(1, qint64(i));
-        insert.bindValue(2, str(f.id));
-        insert.bindValue(3, str(f.name));
-        insert.bindValue(4, str(f.status));
+        insert.bindValue(2, sqlText(f.id));
+        insert.bindValue(3, sqlText(f.name));
+        insert.bindValue(4, sqlText(f.status));
         insert.bindValue(5, QString::fromUtf8(questionsJson(f)));
         insert.bindValue(6, fetchedAtMs);
         if (!insert.exec()) {

@@ -3,6 +3,7 @@
 #include "config/config_store.h"
 #include "config/fetched_form_store.h"
 #include "store/database.h"
+#include "store/sql_values.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -11,12 +12,6 @@
 namespace leadkeeper {
 
 namespace {
-
-void setError(QString *error, const QString &text)
-{
-    if (error)
-        *error = text;
-}
 
 // A sentence about a failed admin call to Meta (GraphError::staffMessage speaks about leads).
 QString describeGraphFailure(const GraphError &e, const QString &what)

@@ -1,4 +1,6 @@
 #include "lead_log_store.h"
+
+#include "sql_values.h"
 #include "write_transaction.h"
 
 #include <QSqlError>
@@ -11,12 +13,6 @@ namespace {
 QVariant optionalInt(const std::optional<qint64> &v)
 {
     return v ? QVariant(*v) : QVariant(QMetaType::fromType<qint64>());
-}
-
-// Qt binds a null QString as SQL NULL; the lead log's text columns are NOT NULL.
-QVariant str(const QString &s)
-{
-    return s.isNull() ? QVariant(QString(QLatin1String(""))) : QVariant(s);
 }
 
 // An absent JSON document is NULL (lead_payload: "not fetched yet"), never an empty string.
@@ -126,16 +122,16 @@ LeadLogStore::writeDelivery(const QList<IncomingLead> &leads, qint64 receivedAtM
         return std::nullopt;
     };
     for (const IncomingLead &lead : leads) {
-        m_upsert.bindValue(0, str(lead.leadgenId));
-        m_upsert.bindValue(1, str(lead.pageId));
-        m_upsert.bindValue(2, str(lead.formId));
-        m_upsert.bindValue(3, str(lead.adId));
-        m_upsert.bindValue(4, str(lead.adgroupId));
+        m_upsert.bindValue(0, sqlText(lead.leadgenId));
+        m_upsert.bindValue(1, sqlText(lead.pageId));
+        m_upsert.bindValue(2, sqlText(lead.formId));
+        m_upsert.bindValue(3, sqlText(lead.adId));
+        m_upsert.bindValue(4, sqlText(lead.adgroupId));
         m_upsert.bindValue(5, optionalInt(lead.createdAtMs));
         m_upsert.bindValue(6, receivedAtMs);
         m_upsert.bindValue(7, sourceKey(lead.source));
         m_upsert.bindValue(8, lead.adId.isEmpty() ? 1 : 0);
-        m_upsert.bindValue(9, str(QString::fromUtf8(lead.rawPayload)));
+        m_upsert.bindValue(9, sqlText(QString::fromUtf8(lead.rawPayload)));
         m_upsert.bindValue(10, optionalJson(lead.leadPayload));
         m_upsert.bindValue(11, receivedAtMs);
         if (!m_upsert.exec() || !m_upsert.next())
