@@ -85,7 +85,7 @@ QVariant PageListModel::headerData(int section, Qt::Orientation orientation, int
     switch (section) {
     case NameColumn: return tr("Page");
     case PageIdColumn: return tr("Page id");
-    case StateColumn: return tr("Leads");
+    case StateColumn: return tr("Processing");
     case TokenColumn: return tr("Access token");
     default: return {};
     }

@@ -4,6 +4,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QToolButton>
@@ -23,7 +24,6 @@ JobProgressWidget::JobProgressWidget(ReprocessController *controller, QWidget *p
     m_summary->setWordWrap(true);
     m_bar = new QProgressBar(this);
     m_bar->setMinimumWidth(180);
-    m_bar->setFormat(tr("%v of %m"));
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setToolTip(tr("Stop after the leads in hand; the others stay as they are"));
     m_close = new QToolButton(this);
@@ -64,7 +64,7 @@ void JobProgressWidget::showResolving(const QString &what)
     m_what = what;
     m_total = 0;
     m_clock.start();
-    m_title->setText(tr("Finding %1…").arg(what));
+    m_title->setText(tr("Counting %1…").arg(what));
     m_bar->setRange(0, 0); // busy until the count is known
     m_bar->show();
     m_summary->hide();
@@ -81,8 +81,7 @@ void JobProgressWidget::showStarted(const QString &what, int total)
         m_clock.start();
     m_title->setText(tr("Processing %1…").arg(what));
     m_total = total;
-    m_bar->setRange(0, qMax(total, 1));
-    m_bar->setValue(0);
+    showProgress(0, total);
     m_bar->show();
     m_summary->hide();
     m_cancel->setEnabled(true);
@@ -93,6 +92,9 @@ void JobProgressWidget::showStarted(const QString &what, int total)
 
 void JobProgressWidget::showProgress(int done, int total)
 {
+    // Numbers as the status folders write them ("1,162 of 3,000").
+    const QLocale locale;
+    m_bar->setFormat(tr("%1 of %2").arg(locale.toString(done), locale.toString(total)));
     m_bar->setRange(0, qMax(total, 1));
     m_bar->setValue(done);
 }
@@ -114,7 +116,7 @@ void JobProgressWidget::showFinished(const ReprocessSummary &summary)
         m_summary->setText(tr("Pending leads are being processed already, and Processed leads are "
                               "never processed twice."));
     else if (summary.cancelled && m_total > summary.total)
-        m_summary->setText(describe(summary) + tr(" %1 were not started.").arg(m_total - summary.total));
+        m_summary->setText(describe(summary) + tr(" %1 were not started.").arg(QLocale().toString(m_total - summary.total)));
     else
         m_summary->setText(describe(summary));
     m_summary->show();
@@ -127,7 +129,7 @@ QString JobProgressWidget::describe(const ReprocessSummary &s)
     QStringList parts;
     const auto add = [&parts](int n, const QString &text) {
         if (n > 0)
-            parts << text.arg(n);
+            parts << text.arg(QLocale().toString(n));
     };
     add(s.processed, tr("%1 processed"));
     add(s.error, tr("%1 still have a problem"));

@@ -159,7 +159,6 @@ void MainWindow::buildTable()
 
     // Filters that match nothing: say so over the empty grid, with the way out.
     m_noMatch = namedLabel(QStringLiteral("noMatch"), page);
-    m_noMatch->setText(tr("No leads match these filters. Choose “All leads” or Clear filters."));
     m_noMatch->setAlignment(Qt::AlignCenter);
     m_noMatch->setContentsMargins(8, 16, 8, 16);
     m_noMatch->hide();
@@ -255,7 +254,26 @@ void MainWindow::showLeadCount()
     // The getting-started page only while the log itself is empty, not for a filter.
     const bool emptyLog = total == 0 && rows == 0 && !filtering;
     m_pages->setCurrentIndex(emptyLog ? 0 : 1);
-    m_noMatch->setVisible(!emptyLog && rows == 0 && !m_model->isLoading());
+    const bool noMatch = !emptyLog && rows == 0 && !m_model->isLoading();
+    if (noMatch) {
+        // The way out that is there: the status folders on the left, the filter bar above.
+        const QList<LeadStatus> &statuses = m_model->filter().statuses;
+        QStringList names;
+        for (LeadStatus s : statuses)
+            names << statusLabel(s);
+        const bool barFilters = m_filterBar->isFiltering();
+        if (!statuses.isEmpty() && barFilters)
+            m_noMatch->setText(tr("No %1 leads match these filters. Clear filters, or click “All "
+                                  "leads” on the left.")
+                                   .arg(names.join(tr(" or "))));
+        else if (!statuses.isEmpty())
+            m_noMatch->setText(tr("No %1 leads at the moment. Click “All leads” on the left to see "
+                                  "every lead.")
+                                   .arg(names.join(tr(" or "))));
+        else
+            m_noMatch->setText(tr("No leads match these filters. Clear filters to see every lead."));
+    }
+    m_noMatch->setVisible(noMatch);
 }
 
 void MainWindow::showSelectedLead()

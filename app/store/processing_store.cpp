@@ -2,6 +2,7 @@
 
 #include "lead_log_store.h"
 #include "write_transaction.h"
+#include "processing/lead_field.h"
 #include "processing/mapping_types.h"
 
 #include <QDateTime>
@@ -14,6 +15,18 @@
 namespace leadkeeper {
 
 namespace {
+
+// A correction's target as staff call it: "Phone" (a Lead field), "question “phone_number”".
+QString correctionTargetLabel(const QString &target)
+{
+    const QString field = QStringLiteral("field:");
+    const QString question = QStringLiteral("question:");
+    if (target.startsWith(field))
+        return LeadField::label(target.mid(field.size()));
+    if (target.startsWith(question))
+        return QStringLiteral("question “%1”").arg(target.mid(question.size()));
+    return target;
+}
 
 QVariant nullableInt(const std::optional<qint64> &v)
 {
@@ -377,7 +390,8 @@ bool ProcessingStore::addCorrection(const QString &leadgenId, const QString &tar
         return false;
     }
     if (!appendHistory(entry->id, at, author, entry->status, entry->status,
-                       QStringLiteral("Corrected %1 to \"%2\"").arg(target, value), error))
+                       QStringLiteral("Corrected %1 to \"%2\"").arg(correctionTargetLabel(target), value),
+                       error))
         return false;
     if (!tx.commit()) {
         *error = tx.errorText();

@@ -462,7 +462,7 @@ private Q_SLOTS:
         QCOMPARE(m_box->count(QStringLiteral(
                                   "SELECT COUNT(*) FROM lead_log_history h JOIN lead_log l ON "
                                   "l.id = h.lead_log_id WHERE l.leadgen_id = ? AND h.actor = ? AND "
-                                  "h.message LIKE 'Corrected field:phone%'"),
+                                  "h.message LIKE 'Corrected Phone to %'"),
                               {lead, QStringLiteral("marta (cli)")}),
                  1);
     }

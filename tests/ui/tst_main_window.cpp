@@ -365,9 +365,21 @@ void TestMainWindow::filterWithoutMatchesSaysSo()
     QTRY_COMPARE(m_model->rowCount(), 0);
     QTRY_VERIFY(label("noMatch")->isVisible());
     QVERIFY(table()->isVisible()); // not the getting-started page: the log is not empty
+    QCOMPARE(label("noMatch")->text(),
+             QStringLiteral("No leads match these filters. Clear filters to see every lead."));
     search->clear();
     QTRY_COMPARE(m_model->rowCount(), 1);
     QTRY_VERIFY(!label("noMatch")->isVisible());
+
+    // An empty status folder (or a saved view of statuses) says so, and where the other leads are:
+    // Clear filters is off then, since the filter bar filters nothing.
+    DeskFilter loss;
+    loss.statuses = {LeadStatus::Loss, LeadStatus::Disabled};
+    m_model->setFilter(loss);
+    QTRY_VERIFY(label("noMatch")->isVisible());
+    QCOMPARE(label("noMatch")->text(),
+             QStringLiteral("No Loss or Disabled leads at the moment. Click “All leads” on the left "
+                            "to see every lead."));
 }
 
 QTEST_MAIN(TestMainWindow)

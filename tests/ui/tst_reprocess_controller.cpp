@@ -90,7 +90,7 @@ void TestReprocessController::bulkProcessShowsProgressCancelAndSummary()
     QVERIFY(controller.isBulkRunning());
     QVERIFY(!controller.processSelectedAction()->isEnabled()); // one bulk job at a time
     QVERIFY(!progress.isHidden());
-    QCOMPARE(progress.title(), QStringLiteral("Finding 50 selected leads…"));
+    QCOMPARE(progress.title(), QStringLiteral("Counting 50 selected leads…"));
     QTRY_COMPARE(started.size(), 1);
     QCOMPARE(started.at(0).at(1).toInt(), 50);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
