@@ -11,10 +11,25 @@ namespace leadkeeper::ui {
 
 namespace {
 
+// As wide as its longest choice when there is room, but it gives way on a narrow screen (down to
+// a few letters, elided) instead of making the window wider than the screen when more filters
+// show (a date range adds three boxes).
+class CompactComboBox : public QComboBox
+{
+public:
+    using QComboBox::QComboBox;
+    QSize minimumSizeHint() const override
+    {
+        QSize size = QComboBox::minimumSizeHint();
+        size.setWidth(qMin(size.width(), fontMetrics().averageCharWidth() * 7 + 32));
+        return size;
+    }
+};
+
 QComboBox *choiceBox(const QString &objectName, const QList<QPair<QString, QString>> &items,
                      QWidget *parent)
 {
-    auto *box = new QComboBox(parent);
+    auto *box = new CompactComboBox(parent);
     box->setObjectName(objectName);
     for (const auto &[label, value] : items)
         box->addItem(label, value);
@@ -44,7 +59,7 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_search->setObjectName(QStringLiteral("searchBox"));
     m_search->setPlaceholderText(tr("Search name, phone, e-mail, id, error…"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(fontMetrics().averageCharWidth() * 36);
+    m_search->setMinimumWidth(fontMetrics().averageCharWidth() * 18);
     layout->addWidget(m_search, 2);
 
     m_source = choiceBox(QStringLiteral("sourceFilter"),

@@ -20,6 +20,8 @@
 #include "temp_store.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QDateEdit>
 #include <QLabel>
 #include <QMenu>
 #include <QLineEdit>
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void menusCarryTheLeadActionsWithShortcuts();
     void processAllMatchingFollowsTheFilter();
     void mappingTheShownLeadsFormReloadsItsDetails();
+    void moreFiltersNeverWidenTheWindow();
 
 private:
     void storeLead(const QString &leadgenId, const QString &status, const QString &error);
@@ -253,6 +256,22 @@ void TestDeskController::mappingTheShownLeadsFormReloadsItsDetails()
     QTRY_VERIFY_WITH_TIMEOUT(!paneSays(QStringLiteral("(not mapped)")), 5000);
     QVERIFY(paneSays(QStringLiteral("Spring offer")));
     dialog->reject();
+}
+
+// A date range adds three boxes to the filter bar ("Today's errors" shows one): on a 1280-pixel
+// screen the window stays as it was, the boxes give way.
+void TestDeskController::moreFiltersNeverWidenTheWindow()
+{
+    m_window->resize(1280, 720);
+    QTRY_COMPARE(m_window->width(), 1280);
+    auto *period = m_window->findChild<QComboBox *>(QStringLiteral("periodFilter"));
+    QVERIFY(period);
+    period->setCurrentIndex(period->findData(QStringLiteral("custom"))); // received, from, to
+    QVERIFY(m_window->findChild<QDateEdit *>(QStringLiteral("fromDate"))->isVisible());
+    QTest::qWait(50);
+    QCOMPARE(m_window->width(), 1280);
+    QVERIFY2(m_window->minimumSizeHint().width() <= 1280,
+             qPrintable(QString::number(m_window->minimumSizeHint().width())));
 }
 
 QTEST_MAIN(TestDeskController)
