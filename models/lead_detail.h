@@ -66,6 +66,7 @@ public:
     const std::optional<LeadDetails> &current() const { return m_current; }
     bool isLoading() const { return m_running; }
     QString databasePath() const { return m_databasePath; }
+    QString defaultRegion() const { return m_defaultRegion; }
 
     /// Reads the details synchronously on the calling thread's own connection (worker threads,
     /// tests). nullopt and *error when the lead is unknown or the store cannot be read.

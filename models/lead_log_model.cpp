@@ -297,6 +297,14 @@ void LeadLogModel::loadChoices()
         true);
 }
 
+void LeadLogModel::setDefaultPhoneRegion(const QString &region)
+{
+    m_reader->post([region](LeadLogQuery *query, const QString &) {
+        if (query)
+            query->setDefaultPhoneRegion(region);
+    });
+}
+
 void LeadLogModel::fail(const QString &error)
 {
     m_lastError = error;

@@ -105,6 +105,9 @@ public:
 
     /// Reads the pages and forms the filter can offer; choicesLoaded() brings them.
     void loadChoices();
+    /// The default phone region setting: a phone number searched without its country code is
+    /// looked for with this region's (and every page's region's) country code. For the next filter.
+    void setDefaultPhoneRegion(const QString &region);
 
     void startWatching(std::chrono::milliseconds interval);
     void stopWatching();

@@ -36,6 +36,7 @@ DeskController::DeskController(MainWindow *window, LeadLogModel *model, Listener
     m_admin.graphTimeoutMs = settings.graphTimeoutMs();
 
     m_detail = new LeadDetail(settings.databasePath(), settings.defaultRegion(), this);
+    model->setDefaultPhoneRegion(settings.defaultRegion());
     m_actions = new ReprocessController(*engine, m_detail, QDir::home().dirName(), window);
     m_pane = new LeadDetailPane(m_detail, m_actions);
     m_job = new JobProgressWidget(m_actions);

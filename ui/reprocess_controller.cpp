@@ -215,7 +215,9 @@ void ReprocessController::resolve(const ReprocessSelection &selection, const QSt
         startBulk(r.first, what);
     });
     const QString path = m_detail->databasePath();
-    watcher->setFuture(QtConcurrent::run([path, selection] {
+    ReprocessSelection withRegion = selection;
+    withRegion.phoneRegion = m_detail->defaultRegion();
+    watcher->setFuture(QtConcurrent::run([path, selection = withRegion] {
         QString error;
         QList<qint64> ids = ReprocessJob::resolve(path, selection, &error);
         return Resolved(ids, error);

@@ -242,7 +242,7 @@ int runCorrect(const QStringList &arguments)
     if (!parser.isSet(process))
         return Ok;
     const QList<qint64> ids = ReprocessJob::resolve(session->settings.databasePath(),
-                                                    {{}, {}, {}, {parser.value(leadgen)}, {}}, &error);
+                                                    {{}, {}, {}, {parser.value(leadgen)}, {}, {}}, &error);
     if (ids.isEmpty()) {
         printError(error.isEmpty() ? QStringLiteral("The lead is Pending or Processed: it cannot be "
                                                     "processed again now.")

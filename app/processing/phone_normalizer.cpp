@@ -44,6 +44,20 @@ bool PhoneNormalizer::isKnownRegion(const QString &region)
     return code.size() == 2 && util().GetCountryCodeForRegion(code.toStdString()) != 0;
 }
 
+QString PhoneNormalizer::internationalDigits(const QString &nationalDigits, const QString &region)
+{
+    const QString code = region.trimmed().toUpper();
+    if (!isKnownRegion(code))
+        return {};
+    const int countryCode = util().GetCountryCodeForRegion(code.toStdString());
+    std::string prefix;
+    util().GetNddPrefixForRegion(code.toStdString(), true, &prefix);
+    QString digits = nationalDigits;
+    if (!prefix.empty() && digits.startsWith(QString::fromStdString(prefix)))
+        digits.remove(0, int(prefix.size()));
+    return QString::number(countryCode) + digits;
+}
+
 PhoneNormalizer::Result PhoneNormalizer::normalize(const QString &raw, const QString &region)
 {
     const QString text = raw.trimmed();

@@ -33,6 +33,11 @@ public:
 
     /// True when libphonenumber knows region (ISO 3166-1 alpha-2, case-insensitive).
     static bool isKnownRegion(const QString &region);
+
+    /// The digits of a number typed as it is dialled inside `region` (or the start of one), as
+    /// E.164 writes them: the region's country code, then the digits without the national prefix
+    /// ("0151 234" in DE: "49151234"; "(512) 555" in US: "1512555"). Empty for an unknown region.
+    static QString internationalDigits(const QString &nationalDigits, const QString &region);
 };
 
 } // namespace leadkeeper

@@ -45,6 +45,7 @@ QList<qint64> ReprocessJob::resolve(const QString &databasePath, const Reprocess
         return {};
     if (selection.filter) {
         LeadLogQuery query(db->sql());
+        query.setDefaultPhoneRegion(selection.phoneRegion);
         return query.reprocessableIds(*selection.filter, error).value_or(QList<qint64>{});
     }
     ProcessingStore store(db->sql());

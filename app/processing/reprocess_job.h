@@ -21,6 +21,9 @@ struct ReprocessSelection
     /// The desk's filter ("Process all matching"): when set, it alone says which leads, exactly
     /// as the lead list shows them (LeadLogQuery::reprocessableIds), and the fields above are unused.
     std::optional<DeskFilter> filter;
+    /// With `filter`: the default phone region, so a phone number in its text is found as the
+    /// desk found it (LeadLogQuery::setDefaultPhoneRegion).
+    QString phoneRegion;
 };
 
 /// What a reprocess did, by resulting status.

@@ -61,7 +61,8 @@ void addKeyCondition(QStringList &where, QVariantList &binds, const QStringList 
     binds << key;
 }
 
-void addFilter(QStringList &where, QVariantList &binds, const DeskFilter &f, TextMatch textMatch)
+void addFilter(QStringList &where, QVariantList &binds, const DeskFilter &f, TextMatch textMatch,
+               const QStringList &phoneRegions)
 {
     if (f.statuses.size() == 1) {
         where << QStringLiteral("status = ?");
@@ -107,7 +108,7 @@ void addFilter(QStringList &where, QVariantList &binds, const DeskFilter &f, Tex
         where << QStringLiteral("IFNULL(created_at, 0) < ? AND created_at IS NOT NULL");
         binds << *f.createdToMs;
     }
-    const QString match = LeadLogQuery::ftsQuery(f.text);
+    const QString match = LeadLogQuery::ftsQuery(f.text, phoneRegions);
     if (match.isEmpty())
         return;
     switch (textMatch) {

@@ -34,9 +34,10 @@ void addKeyCondition(QStringList &where, QVariantList &binds, const QStringList 
 // in them ("+id" keeps the planner from driving the scan by the ids: the order's index does).
 enum class TextMatch { Fts, MatchIds, ProbeMatchIds };
 
-/// Appends the conditions of `filter` (all must hold) and their bound values.
+/// Appends the conditions of `filter` (all must hold) and their bound values; a phone number in
+/// its text is looked for with the country codes of `phoneRegions` too (LeadLogQuery::ftsQuery).
 void addFilter(QStringList &where, QVariantList &binds, const DeskFilter &filter,
-               TextMatch textMatch = TextMatch::Fts);
+               TextMatch textMatch = TextMatch::Fts, const QStringList &phoneRegions = {});
 /// " WHERE a AND b", or nothing.
 QString whereSql(const QStringList &where);
 

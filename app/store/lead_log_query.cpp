@@ -2,6 +2,7 @@
 
 #include "desk_sql.h"
 #include "processing_store.h"
+#include "processing/phone_normalizer.h"
 
 #include <QSqlQuery>
 
@@ -31,7 +32,7 @@ LeadLogQuery::LeadLogQuery(QSqlDatabase db) : m_db(std::move(db)) {}
 
 LeadLogQuery::~LeadLogQuery() = default;
 
-QString LeadLogQuery::ftsQuery(const QString &text)
+QString LeadLogQuery::ftsQuery(const QString &text, const QStringList &phoneRegions)
 {
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty())
@@ -48,8 +49,35 @@ QString LeadLogQuery::ftsQuery(const QString &text)
         if (c.isDigit())
             digits += c;
     }
-    if (phoneLike && digits.size() >= 3)
-        return QStringLiteral("\"%1\"*").arg(digits);
+    if (phoneLike && digits.size() >= 3) {
+        // Stored phones are E.164 digits (processed leads) or as typed: the digits as they are,
+        // or typed the way the number is dialled at home, with a region's country code.
+        QStringList prefixes{digits};
+        if (!trimmed.startsWith(QLatin1Char('+')) && !trimmed.startsWith(QLatin1String("00")))
+            for (const QString &region : phoneRegions) {
+                const QString international = PhoneNormalizer::internationalDigits(digits, region);
+                if (!international.isEmpty() && !prefixes.contains(international))
+                    prefixes << international;
+            }
+        QStringList terms;
+        for (const QString &p : std::as_const(prefixes))
+            terms << QStringLiteral("\"%1\"*").arg(p);
+        // A phone stored as the person typed it ("0151 234 567") is several words: the typed
+        // groups of digits as a phrase find it when grouped the same way.
+        QStringList groups;
+        QString group;
+        for (QChar c : trimmed + QLatin1Char(' ')) {
+            if (c.isDigit()) {
+                group += c;
+            } else if (!group.isEmpty()) {
+                groups << group;
+                group.clear();
+            }
+        }
+        if (groups.size() > 1)
+            terms << QStringLiteral("\"%1\"*").arg(groups.join(QLatin1Char(' ')));
+        return terms.join(QStringLiteral(" OR "));
+    }
 
     QStringList phrases;
     const QStringList words = trimmed.split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -196,6 +224,21 @@ std::optional<qint64> LeadLogQuery::knownTotal(const DeskFilter &filter, const D
     return q.value(0).toLongLong();
 }
 
+QStringList LeadLogQuery::phoneRegions()
+{
+    QStringList regions;
+    if (!m_defaultPhoneRegion.isEmpty())
+        regions << m_defaultPhoneRegion.toUpper();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (q.exec(QStringLiteral("SELECT DISTINCT UPPER(default_region) FROM page_configs "
+                              "WHERE default_region <> ''")))
+        while (q.next())
+            if (!regions.contains(q.value(0).toString()))
+                regions << q.value(0).toString();
+    return regions;
+}
+
 bool LeadLogQuery::prepareMatches(const DeskFilter &filter, const DeskSort &sort, bool complete,
                                   QString *error)
 {
@@ -211,7 +254,7 @@ bool LeadLogQuery::prepareMatches(const DeskFilter &filter, const DeskSort &sort
         !run(q,
              QStringLiteral("INSERT INTO temp.desk_match_ids SELECT rowid FROM lead_log_fts "
                             "WHERE lead_log_fts MATCH ?"),
-             {ftsQuery(filter.text)}, error))
+             {ftsQuery(filter.text, phoneRegions())}, error))
         return false;
     m_matches = MatchSet{filter, q.numRowsAffected(), std::nullopt, 0};
     if (!complete && m_matches->textMatches > kEagerKeys)
@@ -281,7 +324,7 @@ std::optional<QList<qint64>> LeadLogQuery::reprocessableIds(const DeskFilter &fi
         return QList<qint64>{};
     QStringList where;
     QVariantList binds;
-    addFilter(where, binds, allowed);
+    addFilter(where, binds, allowed, TextMatch::Fts, phoneRegions());
     QSqlQuery q(m_db);
     if (!run(q,
              QStringLiteral("SELECT id FROM lead_log%1 ORDER BY received_at, id").arg(whereSql(where)),

@@ -174,8 +174,16 @@ public:
     /// Processed ones), oldest first: what "Process all matching" processes.
     std::optional<QList<qint64>> reprocessableIds(const DeskFilter &filter, QString *error);
 
-    /// The FTS5 query for what a person typed: each word a quoted prefix phrase, all required.
-    static QString ftsQuery(const QString &text);
+    /// The phone region of pages without one of their own (the default phone region setting).
+    /// A phone number typed without its country code is looked for with the country code of this
+    /// region and of every page's region too.
+    void setDefaultPhoneRegion(const QString &region) { m_defaultPhoneRegion = region; }
+
+    /// The FTS5 query for what a person typed: each word a quoted prefix phrase, all required. A
+    /// phone number (digits and + - ( ) / . and spaces) is one term, its digits as a prefix, or,
+    /// without a leading + or 00, its digits with the country code of one of `phoneRegions` (the
+    /// national prefix such as a leading 0 dropped): "(512) 555" finds +1 512 555 … with region US.
+    static QString ftsQuery(const QString &text, const QStringList &phoneRegions = {});
 
 private:
     struct Source;
@@ -190,8 +198,12 @@ private:
         qint64 count = 0;                ///< entries in temp.desk_matches
     };
 
+    /// The default phone region and the regions of the configured pages.
+    QStringList phoneRegions();
+
     QSqlDatabase m_db;
     std::optional<MatchSet> m_matches;
+    QString m_defaultPhoneRegion;
 };
 
 } // namespace leadkeeper

@@ -20,6 +20,7 @@
 #include "webhook_bodies.h"
 
 #include <QSignalSpy>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void lossAndRestore();
     void pendingLeadsAreProcessedAfterARestart();
     void bulkReprocessReportsProgressAndCanBeCancelled();
+    void processAllMatchingFindsAPhoneAsDialled();
 
 private:
     void startProcessing(int concurrency = 4);
@@ -583,7 +585,7 @@ void TestProcessingPipeline::bulkReprocessReportsProgressAndCanBeCancelled()
 
     QString error;
     const QList<qint64> ids = ReprocessJob::resolve(m_store->databasePath(),
-                                                    {{LeadStatus::Error}, kPage, {}, {}, {}}, &error);
+                                                    {{LeadStatus::Error}, kPage, {}, {}, {}, {}}, &error);
     QCOMPARE(ids.size(), 60);
     m_graph->setDelayMs(30);
     ReprocessJob job(*m_engine, ids, ProcessOptions{});
@@ -606,13 +608,37 @@ void TestProcessingPipeline::bulkReprocessReportsProgressAndCanBeCancelled()
 
     // The rest, uncancelled: everything ends Processed, still one Lead each.
     ReprocessJob rest(*m_engine,
-                      ReprocessJob::resolve(m_store->databasePath(), {{LeadStatus::Error}, {}, {}, {}, {}}, &error),
+                      ReprocessJob::resolve(m_store->databasePath(), {{LeadStatus::Error}, {}, {}, {}, {}, {}}, &error),
                       ProcessOptions{});
     QSignalSpy restFinished(&rest, &ReprocessJob::finished);
     rest.start();
     QTRY_COMPARE_WITH_TIMEOUT(restFinished.size(), 1, 20000);
     QCOMPARE(rest.summary().processed, 60 - summary.processed);
     QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM leads")), 60);
+}
+
+// "Process all matching" a search for a phone number typed the way it is dialled at home finds the
+// leads the desk shows for it: with the default phone region's country code.
+void TestProcessingPipeline::processAllMatchingFindsAPhoneAsDialled()
+{
+    QSqlQuery q(m_db->sql());
+    QVERIFY2(q.exec(QStringLiteral(
+                 "INSERT INTO lead_log (leadgen_id, page_id, form_id, received_at, status, source, "
+                 "raw_payload, updated_at) VALUES ('1000000000000000077', '%1', '%2', 1, 'error', "
+                 "'webhook', '{}', 1)").arg(kPage, kForm)),
+             qPrintable(q.lastError().text()));
+    QVERIFY2(q.exec(QStringLiteral("UPDATE lead_log SET display_phone = '+15125550123' "
+                                   "WHERE leadgen_id = '1000000000000000077'")),
+             qPrintable(q.lastError().text()));
+    ReprocessSelection selection;
+    DeskFilter filter;
+    filter.text = QStringLiteral("(512) 555-0123");
+    selection.filter = filter;
+    QString error;
+    QCOMPARE(ReprocessJob::resolve(m_store->databasePath(), selection, &error).size(), 0);
+    selection.phoneRegion = QStringLiteral("US");
+    QCOMPARE(ReprocessJob::resolve(m_store->databasePath(), selection, &error).size(), 1);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestProcessingPipeline)

@@ -347,6 +347,7 @@ void TestLeadLogModel::seedFilterLog()
     d.adId.clear(); // organic
     IncomingLead e = incoming(QStringLiteral("105"));
     e.createdAtMs = kCreated - 10 * day;
+    e.leadPayload = payload(QString(), QStringLiteral("0176 555 0199"), QString()); // phone only
     IncomingLead f = incoming(QStringLiteral("106"));
     store({a}, kReceived - 5 * day);
     store({b, c, d, e}, kReceived);
@@ -406,24 +407,40 @@ void TestLeadLogModel::textSearch_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("expected");
-    QTest::newRow("leadgen id prefix") << "10" << QStringList{"106", "105", "104", "103", "102", "101"};
-    QTest::newRow("leadgen id") << "103" << QStringList{"103"};
-    QTest::newRow("name") << "erika" << QStringList{"102"};
-    QTest::newRow("surname prefix") << "Muster" << QStringList{"102"};
-    QTest::newRow("phone as typed") << "+49 30 123" << QStringList{"102"};
-    QTest::newRow("e-mail") << "erika@example.org" << QStringList{"102"};
-    QTest::newRow("error words") << "phone short" << QStringList{"103"};
-    QTest::newRow("nothing") << "zebra" << QStringList{};
-    QTest::newRow("quotes are text") << "\"erika" << QStringList{"102"};
+    QTest::addColumn<QString>("defaultRegion"); // the desk's default phone region
+    QTest::addColumn<QString>("pageRegion");    // a configured page's region
+    QTest::newRow("leadgen id prefix") << "10" << QStringList{"106", "105", "104", "103", "102", "101"} << "" << "";
+    QTest::newRow("leadgen id") << "103" << QStringList{"103"} << "" << "";
+    QTest::newRow("name") << "erika" << QStringList{"102"} << "" << "";
+    QTest::newRow("surname prefix") << "Muster" << QStringList{"102"} << "" << "";
+    QTest::newRow("phone as typed") << "+49 30 123" << QStringList{"102"} << "" << "";
+    // Dialled at home (the national prefix 0, no country code): found with the region's code.
+    QTest::newRow("phone dialled in DE, default region DE") << "030 123" << QStringList{"102"} << "DE" << "";
+    QTest::newRow("phone dialled in DE, a page's region DE") << "(030) 1234-56" << QStringList{"102"} << "US" << "DE";
+    QTest::newRow("phone dialled in DE, regions US only") << "030 123" << QStringList{} << "US" << "";
+    QTest::newRow("phone with + is international") << "+30 123" << QStringList{} << "DE" << "";
+    // Not processed yet: the phone as the person typed it, found when typed with the same groups.
+    QTest::newRow("phone as the person typed it") << "0176 555" << QStringList{"105"} << "" << "";
+    QTest::newRow("e-mail") << "erika@example.org" << QStringList{"102"} << "" << "";
+    QTest::newRow("error words") << "phone short" << QStringList{"103"} << "" << "";
+    QTest::newRow("nothing") << "zebra" << QStringList{} << "" << "";
+    QTest::newRow("quotes are text") << "\"erika" << QStringList{"102"} << "" << "";
 }
 
 void TestLeadLogModel::textSearch()
 {
     QFETCH(QString, text);
     QFETCH(QStringList, expected);
+    QFETCH(QString, defaultRegion);
+    QFETCH(QString, pageRegion);
     seedFilterLog();
+    if (!pageRegion.isEmpty())
+        exec(QStringLiteral("INSERT INTO page_configs (page_id, name, default_region, created_at, "
+                            "updated_at) VALUES ('2000000000000002', 'Berlin', '%1', 0, 0)")
+                 .arg(pageRegion));
     LeadLogModel *model = makeModel();
     QVERIFY(model);
+    model->setDefaultPhoneRegion(defaultRegion);
     DeskFilter f;
     f.text = text;
     model->setFilter(f);
