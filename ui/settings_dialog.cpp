@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QTcpServer>
 #include <QVBoxLayout>
 
 namespace leadkeeper::ui {
@@ -171,6 +172,22 @@ void SettingsDialog::apply()
 {
     const QHash<QString, QString> values = changedValues();
     QString error;
+    // A new listener port another program holds would leave Leadkeeper deaf to Meta: try it
+    // first, and keep the listener where it is when it cannot be had. (The port in use now is
+    // held by this listener itself; a new host on it is tried by the rebind, with its banner.)
+    if (values.contains(kAddress)) {
+        QString parseError;
+        const auto address = ListenAddress::parse(values.value(kAddress), &parseError);
+        QTcpServer probe;
+        if (address && address->port != m_current.listenAddress().port &&
+            !probe.listen(address->host, address->port)) {
+            m_errors.value(kPort)->setText(tr("Leadkeeper cannot listen on %1: %2. Choose another "
+                                              "port, or stop the program that uses it.")
+                                               .arg(address->toString(), probe.errorString()));
+            m_errors.value(kPort)->show();
+            return;
+        }
+    }
     if (!values.isEmpty() && !SettingsWriter::write(m_current.configFile(), values, &error)) {
         m_saveError->setText(error);
         m_saveError->show();

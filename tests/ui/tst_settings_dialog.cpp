@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace leadkeeper;
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void refusesInvalidValue_data();
     void refusesInvalidValue();
     void acceptsAndWritesValidValues();
+    void portInUseIsRefusedAndNothingChanges();
     void secretsAreKeptWhenLeftEmpty();
     void notificationsCanBeTurnedOff();
 
@@ -115,7 +117,14 @@ void TestSettingsDialog::acceptsAndWritesValidValues()
     dialog.show();
     setText(dialog, QStringLiteral("listener/port"), QStringLiteral("70000"));
     QVERIFY(!dialog.okButton()->isEnabled());
-    setText(dialog, QStringLiteral("listener/port"), QStringLiteral("8899"));
+    // A port nothing listens on (the dialog tries the new address before it takes it).
+    quint16 freePort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        freePort = probe.serverPort();
+    }
+    setText(dialog, QStringLiteral("listener/port"), QString::number(freePort));
     setText(dialog, QStringLiteral("processing/default_region"), QStringLiteral("DE"));
     setText(dialog, QStringLiteral("meta/verify_token"), QStringLiteral("my verify, token"));
     QVERIFY(dialog.okButton()->isEnabled());
@@ -128,14 +137,36 @@ void TestSettingsDialog::acceptsAndWritesValidValues()
              (QSet<QString>{QStringLiteral("listener/address"), QStringLiteral("processing/default_region"),
                             QStringLiteral("meta/verify_token")}));
     const Settings inForce = applied.first().at(0).value<Settings>();
-    QCOMPARE(inForce.listenAddress().port, quint16(8899));
+    QCOMPARE(inForce.listenAddress().port, freePort);
 
     const Settings reloaded = load();
-    QCOMPARE(reloaded.listenAddress().toString(), QStringLiteral("127.0.0.1:8899"));
+    QCOMPARE(reloaded.listenAddress().toString(), QStringLiteral("127.0.0.1:%1").arg(freePort));
     QCOMPARE(reloaded.defaultRegion(), QStringLiteral("DE"));
     QCOMPARE(reloaded.verifyToken(), QByteArray("my verify, token"));
     QCOMPARE(reloaded.appSecret(), QByteArray("old-secret"));
     QCOMPARE(QFile::permissions(m_file) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+}
+
+// Another program holds the port: the dialog says so beside the port and stays open; nothing is
+// written, the listener is not touched (no settingsApplied).
+void TestSettingsDialog::portInUseIsRefusedAndNothingChanges()
+{
+    QTcpServer other;
+    QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+    SettingsDialog dialog(load(), true);
+    dialog.show();
+    setText(dialog, QStringLiteral("listener/port"), QString::number(other.serverPort()));
+    QVERIFY(dialog.okButton()->isEnabled()); // a valid port, only taken
+    QSignalSpy applied(&dialog, &SettingsDialog::settingsApplied);
+    QTest::mouseClick(dialog.okButton(), Qt::LeftButton);
+    QCOMPARE(applied.size(), 0);
+    QVERIFY(dialog.isVisible());
+    QLabel *error = dialog.errorLabel(QStringLiteral("listener/port"));
+    QVERIFY(error && error->isVisible());
+    QVERIFY2(error->text().startsWith(QStringLiteral("Leadkeeper cannot listen on 127.0.0.1:%1")
+                                          .arg(other.serverPort())),
+             qPrintable(error->text()));
+    QCOMPARE(load().listenAddress().toString(), QStringLiteral("127.0.0.1:8787"));
 }
 
 void TestSettingsDialog::secretsAreKeptWhenLeftEmpty()
