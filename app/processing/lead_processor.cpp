@@ -60,6 +60,7 @@ LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOption
 
     ProcessingOutcome out;
     out.attempts = options.reprocess ? 0 : entry->attempts;
+    out.byPerson = options.reprocess;
     auto finish = [&](LeadStatus status, const QString &message) {
         out.status = status;
         out.message = message;

@@ -249,9 +249,12 @@ ProcessingStore::WriteResult ProcessingStore::writeOutcome(const LeadLogEntry &e
     if (u->numRowsAffected() != 1)
         return WriteResult::Stale; // rolled back by tx: someone else changed the entry meanwhile
 
+    // Automatic retries that change nothing stay out of the history; a person's try does not.
     const bool sameAsBefore = entry.status == outcome.status && entry.errorMessage == outcome.message;
-    if (!sameAsBefore || outcome.status == LeadStatus::Processed) {
-        const QString text = outcome.historyText.isEmpty() ? outcome.message : outcome.historyText;
+    if (!sameAsBefore || outcome.status == LeadStatus::Processed || outcome.byPerson) {
+        QString text = outcome.historyText.isEmpty() ? outcome.message : outcome.historyText;
+        if (sameAsBefore && outcome.status != LeadStatus::Processed)
+            text = QStringLiteral("Processed again, same result: %1").arg(text);
         if (!appendHistory(entry.id, at, actor, entry.status, outcome.status,
                            text.isEmpty() ? QStringLiteral("Processed") : text, error))
             return WriteResult::Failed;

@@ -18,6 +18,7 @@ struct ProcessingOutcome
     QString message;            ///< one human sentence ("" for Processed)
     QByteArray fieldErrors = "[]"; ///< JSON array of {field, value, rule, message}
     QString historyText;        ///< what the history shows (may add Meta's fbtrace id)
+    bool byPerson = false;      ///< "Process again": the history shows it even when nothing changed
     int attempts = 0;           ///< transient failures so far
     std::optional<qint64> nextAttemptAtMs;
     std::optional<qint64> pageConfigId;

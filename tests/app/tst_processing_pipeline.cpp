@@ -468,6 +468,21 @@ void TestProcessingPipeline::validationErrorThenCorrectionOverlayThenProcessed()
     const QByteArray payloadBefore = e.leadPayload;
     const QByteArray rawBefore = e.rawPayload;
 
+    // Processed again by a person before anything was corrected: the same Error, and the history
+    // shows the try (automatic retries that change nothing do not).
+    const QString historyOfIt = QStringLiteral("SELECT COUNT(*) FROM lead_log_history WHERE lead_log_id = %1")
+                                    .arg(e.id);
+    const int historyBefore = count(historyOfIt);
+    {
+        ReprocessJob again(*m_engine, {e.id}, ProcessOptions{});
+        QSignalSpy done(&again, &ReprocessJob::finished);
+        again.start();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 10000);
+    }
+    QCOMPARE(entry(id).status, LeadStatus::Error);
+    QCOMPARE(count(historyOfIt), historyBefore + 1);
+    QCOMPARE(count(historyOfIt + QStringLiteral(" AND message LIKE 'Processed again, same result: %'")), 1);
+
     ProcessingStore store(m_db->sql());
     QString error;
     QVERIFY2(store.addCorrection(id, QStringLiteral("field:phone"), QStringLiteral("+1 650 253 0000"),
