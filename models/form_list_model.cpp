@@ -2,6 +2,8 @@
 
 #include "config/fetched_form_store.h"
 
+#include <QLocale>
+
 namespace leadkeeper {
 
 FormListModel::FormListModel(QObject *parent)
@@ -16,6 +18,13 @@ void FormListModel::setForms(const QList<FormMapping> &stored)
     for (const FormMapping &f : stored)
         m_entries.append({f, {}});
     endResetModel();
+}
+
+void FormListModel::setWaiting(const QHash<QString, int> &unconfiguredByForm)
+{
+    m_waiting = unconfiguredByForm;
+    if (!m_entries.isEmpty())
+        Q_EMIT dataChanged(index(0, MappingColumn), index(int(m_entries.size()) - 1, MappingColumn));
 }
 
 int FormListModel::mergeFetched(const QList<GraphForm> &fetched)
@@ -98,8 +107,12 @@ QVariant FormListModel::data(const QModelIndex &index, int role) const
             return tr("not fetched");
         return e.metaStatus.left(1).toUpper() + e.metaStatus.mid(1).toLower();
     case MappingColumn:
-        if (e.form.id == 0)
-            return tr("Not mapped — leads wait");
+        if (e.form.id == 0) {
+            const int waiting = m_waiting.value(e.form.formId);
+            return waiting == 0   ? tr("Not mapped")
+                   : waiting == 1 ? tr("Not mapped — 1 lead waits")
+                                  : tr("Not mapped — %1 leads wait").arg(QLocale().toString(waiting));
+        }
         if (!e.form.enabled)
             return tr("Paused (form disabled)");
         return e.form.rows.size() == 1 ? tr("1 question mapped")

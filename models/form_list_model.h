@@ -4,6 +4,7 @@
 #include "processing/mapping_types.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 
 namespace leadkeeper {
@@ -42,6 +43,8 @@ public:
     int mergeFetched(const QList<GraphForm> &fetched);
     /// Replaces the entry of the same form id by the stored mapping; returns its row.
     int upsert(const FormMapping &stored);
+    /// Unconfigured leads per form id: an unmapped form says how many wait for its mapping.
+    void setWaiting(const QHash<QString, int> &unconfiguredByForm);
     const Entry &entryAt(int row) const { return m_entries.at(row); }
     int rowOfFormId(const QString &formId) const;
 
@@ -52,6 +55,7 @@ public:
 
 private:
     QList<Entry> m_entries;
+    QHash<QString, int> m_waiting;
 };
 
 } // namespace leadkeeper

@@ -214,6 +214,7 @@ void PagesDialog::showSelectedPage()
     m_editor->setPage(o);
     m_forms->setForms(o.forms);
     m_forms->mergeFetched(o.fetchedForms);
+    m_forms->setWaiting(o.unconfiguredByForm);
     m_formStatus->setText(m_forms->rowCount() == 0 ? tr("Fetch the forms from Meta to map their questions.")
                                                    : QString());
     updateFormButtons();
@@ -229,6 +230,7 @@ void PagesDialog::onPageSaved(const PageOverview &page, int waiting)
         m_pageTable->selectRow(row);
         m_forms->setForms(page.forms);
         m_forms->mergeFetched(page.fetchedForms);
+        m_forms->setWaiting(page.unconfiguredByForm);
         m_formStatus->setText(tr("Now fetch the page's forms from Meta to map their questions."));
     }
     ReprocessSelection selection;

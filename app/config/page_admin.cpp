@@ -66,6 +66,25 @@ std::optional<QString> PageAdmin::storedToken(const PageAdminContext &context,
     return token.value_or(QString());
 }
 
+namespace {
+
+// The page's Unconfigured leads per form (read through the status index: they are few).
+QHash<QString, int> unconfiguredByForm(QSqlDatabase db, const QString &pageId)
+{
+    QHash<QString, int> counts;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT form_id, COUNT(*) FROM lead_log WHERE status = 'unconfigured' "
+                             "AND +page_id = ? GROUP BY form_id"));
+    q.addBindValue(pageId);
+    if (q.exec())
+        while (q.next())
+            counts.insert(q.value(0).toString(), q.value(1).toInt());
+    return counts;
+}
+
+} // namespace
+
 QList<PageOverview> PageAdmin::loadPages(const PageAdminContext &context, QString *error)
 {
     auto db = Database::open(context.databasePath, error);
@@ -86,6 +105,7 @@ QList<PageOverview> PageAdmin::loadPages(const PageAdminContext &context, QStrin
         o.forms = config.forms(page.id, &readError);
         if (readError.isEmpty())
             o.fetchedForms = fetched.forms(page.id, &readError);
+        o.unconfiguredByForm = unconfiguredByForm(db->sql(), page.pageId);
         if (!readError.isEmpty()) {
             setError(error, readError);
             return {};
@@ -123,6 +143,7 @@ std::optional<PageOverview> PageAdmin::savePage(const PageAdminContext &context,
     QString readError;
     o.forms = config.forms(page.id, &readError);
     o.fetchedForms = FetchedFormStore(db->sql()).forms(page.id, &readError);
+    o.unconfiguredByForm = unconfiguredByForm(db->sql(), page.pageId);
     const auto token = storedToken(context, page, &readError);
     o.tokenSet = token && !token->isEmpty();
     o.tokenHint = token ? tokenHint(*token) : readError;

@@ -4,6 +4,7 @@
 #include "config/secret_store.h"
 #include "meta/graph_client.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -29,6 +30,7 @@ struct PageOverview
     PageConfig page;
     QList<FormMapping> forms;      ///< the mapped forms: what the pipeline uses
     QList<GraphForm> fetchedForms; ///< what Meta listed at the page's last fetch, mapped or not
+    QHash<QString, int> unconfiguredByForm; ///< the page's Unconfigured leads, per form id
     bool tokenSet = false;
     QString tokenHint; ///< "set (ends …a1b2)", "not set", or why it cannot be read
 };

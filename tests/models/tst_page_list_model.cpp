@@ -4,6 +4,8 @@
 #include "page_list_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QLocale>
 #include <QTest>
 
 using namespace leadkeeper;
@@ -102,8 +104,17 @@ void TestPageListModel::fetchedFormsAreNotMapped()
     QVERIFY(model.entryAt(0).form.questions.contains("city"));
     QCOMPARE(model.index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("1 question mapped"));
     QCOMPARE(model.entryAt(1).form.id, 0);
-    QCOMPARE(model.index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+    QCOMPARE(model.index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped"));
     QCOMPARE(model.index(1, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Active"));
+    // Leads that wait for the mapping are counted where it is missing.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setWaiting({{QStringLiteral("666"), 1234}, {QStringLiteral("555"), 2}});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.index(1, FormListModel::MappingColumn).data().toString(),
+             QStringLiteral("Not mapped — %1 leads wait").arg(QLocale().toString(1234)));
+    QCOMPARE(model.index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("1 question mapped"));
+    model.setWaiting({{QStringLiteral("666"), 1}});
+    QCOMPARE(model.index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — 1 lead waits"));
 }
 
 void TestPageListModel::savedFormShowsMapped()

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTest>
 
@@ -85,7 +86,7 @@ void TestPagesFetch::fetchFormsFillsTheForms()
     QCOMPARE(forms->rowCount(), 2);
     QCOMPARE(forms->index(0, FormListModel::NameColumn).data().toString(), QStringLiteral("Spring offer"));
     QCOMPARE(forms->index(1, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Archived"));
-    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped"));
     QVERIFY(forms->entryAt(0).form.questions.contains("phone_number"));
     QVERIFY(dialog->fetchButton()->isEnabled());
     // The token went to Meta as a bearer header, and fetching mapped no form.
@@ -120,15 +121,29 @@ void TestPagesFetch::fetchedFormsStayListed()
     QCOMPARE(dialog->formModel()->rowCount(), 2);
     QCOMPARE(dialog->formModel()->index(1, FormListModel::NameColumn).data().toString(), QStringLiteral("Roof check"));
 
-    // A new dialog on the same database file, created after the first was closed, lists them too.
+    // A new dialog on the same database file, created after the first was closed, lists them too,
+    // with the Unconfigured leads that wait for the first one's mapping.
     const int asked = m_env->graph.requestCount();
     m_dialog.reset();
+    {
+        auto db = Database::open(m_env->store.databasePath(), nullptr);
+        QVERIFY(db);
+        QSqlQuery q(db->sql());
+        for (const char *id : {"1000000000000000001", "1000000000000000002"})
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO lead_log (leadgen_id, page_id, form_id, "
+                                          "received_at, status, source, raw_payload, updated_at) "
+                                          "VALUES ('%1', '%2', '%3', 1, 'unconfigured', 'webhook', "
+                                          "'{}', 1)")
+                               .arg(QLatin1String(id), kPageId, kFormId)));
+    }
     dialog = openDialog();
     FormListModel *forms = dialog->formModel();
     QCOMPARE(forms->rowCount(), 2);
     QCOMPARE(forms->index(0, FormListModel::NameColumn).data().toString(), QStringLiteral("Spring offer"));
     QCOMPARE(forms->index(0, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Active"));
-    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(),
+             QStringLiteral("Not mapped — 2 leads wait"));
+    QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped"));
     QCOMPARE(forms->index(1, FormListModel::NameColumn).data().toString(), QStringLiteral("Roof check"));
     QCOMPARE(m_env->graph.requestCount(), asked);
 
@@ -168,7 +183,7 @@ void TestPagesFetch::fetchedFormIsMappedAfterARestart()
     QCOMPARE(forms->rowCount(), 2);
     QCOMPARE(forms->index(1, FormListModel::NameColumn).data().toString(), QStringLiteral("Roof check"));
     QCOMPARE(forms->index(1, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Archived"));
-    QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+    QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped"));
     dialog->formTable()->selectRow(1);
     QPushButton *map = nullptr;
     for (QPushButton *b : dialog->findChildren<QPushButton *>())
@@ -189,7 +204,7 @@ void TestPagesFetch::fetchedFormIsMappedAfterARestart()
     QTest::mouseClick(editor->saveButton(), Qt::LeftButton);
     QVERIFY(saved.wait(5000));
     QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("2 questions mapped"));
-    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+    QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped"));
     {
         auto db = Database::open(m_env->store.databasePath(), nullptr);
         QVERIFY(db);
@@ -208,7 +223,7 @@ void TestPagesFetch::fetchedFormIsMappedAfterARestart()
     QCOMPARE(forms->index(0, FormListModel::MappingColumn).data().toString(), QStringLiteral("2 questions mapped"));
     QCOMPARE(forms->index(0, FormListModel::MetaStatusColumn).data().toString(), QStringLiteral("Archived"));
     QCOMPARE(forms->index(1, FormListModel::FormIdColumn).data().toString(), kFormId);
-    QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped — leads wait"));
+    QCOMPARE(forms->index(1, FormListModel::MappingColumn).data().toString(), QStringLiteral("Not mapped"));
 }
 
 // "Add page" while Meta is still asked about the selected page: the answer is kept for that page
