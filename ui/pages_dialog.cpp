@@ -58,7 +58,8 @@ PagesDialog::PagesDialog(const PageAdminContext &context, QWidget *parent)
     m_pageTable = makeTable(m_pages);
     m_pageTable->setColumnWidth(PageListModel::NameColumn, 130);
     m_pageTable->setColumnWidth(PageListModel::PageIdColumn, 135);
-    m_pageTable->setColumnWidth(PageListModel::StateColumn, 60);
+    m_pageTable->setColumnWidth(PageListModel::StateColumn,
+                                m_pageTable->fontMetrics().horizontalAdvance(tr("Processing")) + 24);
     auto *addPage = new QPushButton(tr("Add page"));
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);

@@ -248,12 +248,12 @@ void TestPagesEditor::mappingEditorBlocksInvalidRowsAndOffersWaitingLeads()
     QVERIFY(!dialog->processOfferButton()->isVisible());
 }
 
-// With LEADKEEPER_SCREENSHOTS=<folder> (run under xvfb-run), saves the dialogs as people see them.
+// With LEADKEEPER_SCREENSHOT_DIR=<folder> (run under xvfb-run), saves the dialogs as people see them.
 void TestPagesEditor::screenshots()
 {
-    const QString folder = qEnvironmentVariable("LEADKEEPER_SCREENSHOTS");
+    const QString folder = qEnvironmentVariable("LEADKEEPER_SCREENSHOT_DIR");
     if (folder.isEmpty())
-        QSKIP("LEADKEEPER_SCREENSHOTS not set");
+        QSKIP("LEADKEEPER_SCREENSHOT_DIR is not set");
     m_env->graph.setForms(kPageId, {graphFormJson(kFormId, QStringLiteral("Spring roof check 2025"),
                                                   {QStringLiteral("full_name"), QStringLiteral("email"),
                                                    QStringLiteral("phone_number"), QStringLiteral("city"),
