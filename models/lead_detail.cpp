@@ -141,9 +141,8 @@ std::optional<LeadDetails> LeadDetail::read(const QString &databasePath, const Q
             details.region = found->first.defaultRegion;
         details.form = found->second;
         if (!details.form)
-            for (const GraphForm &fetched : FetchedFormStore(db->sql()).forms(found->first.id))
-                if (fetched.id == details.entry.formId)
-                    details.fetchedFormName = fetched.name;
+            details.fetchedFormName =
+                FetchedFormStore(db->sql()).formName(found->first.id, details.entry.formId);
     }
     if (details.form && !details.entry.leadPayload.isEmpty())
         details.preview = LeadMapper::map(details.entry.leadPayload, *details.form,

@@ -52,8 +52,7 @@ std::optional<Walk> fillLongDays(LeadLogQuery &query, const View &view, int budg
     QElapsedTimer clock;
     clock.start();
     QList<Anchor> starts = *view.days + view.anchors;
-    std::stable_sort(starts.begin(), starts.end(),
-                     [](const Anchor &a, const Anchor &b) { return a.row < b.row; });
+    std::stable_sort(starts.begin(), starts.end(), Anchor::byRow);
     Walk walk;
     for (qsizetype i = 0; i < starts.size(); ++i) {
         const qint64 end = i + 1 < starts.size() ? starts.at(i + 1).row : view.count;

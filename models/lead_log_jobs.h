@@ -28,6 +28,7 @@ struct Anchor
     qint64 row = 0;
     QVariantList key;
     friend bool operator==(const Anchor &, const Anchor &) = default;
+    static bool byRow(const Anchor &a, const Anchor &b) { return a.row < b.row; }
 };
 
 struct View

@@ -200,8 +200,7 @@ void LeadLogModel::applyWalk(desk::Walk walk, qint64 shift)
         m_view.anchors << std::move(a);
     }
     if (m_view.days) // anchors inside long days come in any order
-        std::stable_sort(m_view.anchors.begin(), m_view.anchors.end(),
-                         [](const desk::Anchor &a, const desk::Anchor &b) { return a.row < b.row; });
+        std::stable_sort(m_view.anchors.begin(), m_view.anchors.end(), desk::Anchor::byRow);
     if (walk.count) {
         if (!m_view.countExact) {
             setCount(*walk.count + shift);

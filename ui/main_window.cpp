@@ -257,19 +257,18 @@ void MainWindow::showLeadCount()
     const bool noMatch = !emptyLog && rows == 0 && !m_model->isLoading();
     if (noMatch) {
         // The way out that is there: the status folders on the left, the filter bar above.
-        const QList<LeadStatus> &statuses = m_model->filter().statuses;
         QStringList names;
-        for (LeadStatus s : statuses)
+        for (LeadStatus s : m_model->filter().statuses)
             names << statusLabel(s);
-        const bool barFilters = m_filterBar->isFiltering();
-        if (!statuses.isEmpty() && barFilters)
+        const QString statuses = names.join(tr(" or "));
+        if (!statuses.isEmpty() && m_filterBar->isFiltering())
             m_noMatch->setText(tr("No %1 leads match these filters. Clear filters, or click “All "
                                   "leads” on the left.")
-                                   .arg(names.join(tr(" or "))));
+                                   .arg(statuses));
         else if (!statuses.isEmpty())
             m_noMatch->setText(tr("No %1 leads at the moment. Click “All leads” on the left to see "
                                   "every lead.")
-                                   .arg(names.join(tr(" or "))));
+                                   .arg(statuses));
         else
             m_noMatch->setText(tr("No leads match these filters. Clear filters to see every lead."));
     }

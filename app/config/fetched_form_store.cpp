@@ -81,6 +81,16 @@ QList<GraphForm> FetchedFormStore::forms(qint64 pageConfigId, QString *error)
     return result;
 }
 
+QString FetchedFormStore::formName(qint64 pageConfigId, const QString &formId)
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT name FROM fetched_forms WHERE page_config_id = ? AND form_id = ?"));
+    q.addBindValue(pageConfigId);
+    q.addBindValue(formId);
+    return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
 bool FetchedFormStore::replace(qint64 pageConfigId, const QList<GraphForm> &forms,
                                qint64 fetchedAtMs, QString *error)
 {

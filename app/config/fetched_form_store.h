@@ -37,6 +37,9 @@ public:
 
     /// The forms of the page's last fetch, in the order Meta listed them, with their questions.
     QList<GraphForm> forms(qint64 pageConfigId, QString *error = nullptr);
+    /// The name Meta gave the form at the page's last fetch; "" when it was not fetched (or has no
+    /// name, or cannot be read).
+    QString formName(qint64 pageConfigId, const QString &formId);
 
     /// Replaces the page's fetched forms by `forms` (a form id listed twice keeps its first place
     /// and its last contents). Refuses, changing nothing, when the page config does not exist.

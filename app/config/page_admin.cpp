@@ -13,6 +13,21 @@ namespace leadkeeper {
 
 namespace {
 
+// The page's Unconfigured leads per form (read through the status index: they are few).
+QHash<QString, int> unconfiguredByForm(QSqlDatabase db, const QString &pageId)
+{
+    QHash<QString, int> counts;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT form_id, COUNT(*) FROM lead_log WHERE status = 'unconfigured' "
+                             "AND +page_id = ? GROUP BY form_id"));
+    q.addBindValue(pageId);
+    if (q.exec())
+        while (q.next())
+            counts.insert(q.value(0).toString(), q.value(1).toInt());
+    return counts;
+}
+
 // A sentence about a failed admin call to Meta (GraphError::staffMessage speaks about leads).
 QString describeGraphFailure(const GraphError &e, const QString &what)
 {
@@ -65,25 +80,6 @@ std::optional<QString> PageAdmin::storedToken(const PageAdminContext &context,
     }
     return token.value_or(QString());
 }
-
-namespace {
-
-// The page's Unconfigured leads per form (read through the status index: they are few).
-QHash<QString, int> unconfiguredByForm(QSqlDatabase db, const QString &pageId)
-{
-    QHash<QString, int> counts;
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT form_id, COUNT(*) FROM lead_log WHERE status = 'unconfigured' "
-                             "AND +page_id = ? GROUP BY form_id"));
-    q.addBindValue(pageId);
-    if (q.exec())
-        while (q.next())
-            counts.insert(q.value(0).toString(), q.value(1).toInt());
-    return counts;
-}
-
-} // namespace
 
 QList<PageOverview> PageAdmin::loadPages(const PageAdminContext &context, QString *error)
 {

@@ -92,9 +92,9 @@ LeadProcessor::Result LeadProcessor::process(qint64 entryId, const ProcessOption
     if (!found->second) {
         // Named as staff know it when "Fetch forms from Meta" found it.
         QString formName = entry->formId.isEmpty() ? QStringLiteral("(unknown)") : entry->formId;
-        for (const GraphForm &fetched : FetchedFormStore(m_db).forms(page.id))
-            if (fetched.id == entry->formId && !fetched.name.isEmpty())
-                formName = QStringLiteral("%1 (%2)").arg(fetched.name, fetched.id);
+        if (const QString fetched = FetchedFormStore(m_db).formName(page.id, entry->formId);
+            !fetched.isEmpty())
+            formName = QStringLiteral("%1 (%2)").arg(fetched, entry->formId);
         return finish(LeadStatus::Unconfigured,
                       QStringLiteral("Form not mapped: %1 of page %2. Map its questions to Lead "
                                      "fields in Pages and forms, then process the lead again.")

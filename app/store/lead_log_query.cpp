@@ -6,7 +6,6 @@
 
 #include <QSqlQuery>
 
-
 namespace leadkeeper {
 
 using namespace desk_sql;
